@@ -1,0 +1,121 @@
+"""The one place that decides who may reach which coalition-scoped object.
+
+Every view and socket fetches coalitions and organisations through these helpers. A person
+outside a coalition gets 404, never 403: a coalition's existence is itself private.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Affiliation, AffiliationRole, Coalition, CoalitionRole, Organisation, Participation
+
+Need = Literal["view", "act", "lead"]
+
+ROLE_RANK = {CoalitionRole.OBSERVER: 1, CoalitionRole.MEMBER: 2, CoalitionRole.LEAD: 3}
+NEED_RANK = {"view": 1, "act": 2, "lead": 3}
+
+
+class MfaRequired(PermissionDenied):
+    """The coalition asks the people of its lead organisations to use two-factor authentication."""
+
+
+@dataclass(frozen=True)
+class CoalitionAccess:
+    role: CoalitionRole
+    participations: tuple[Participation, ...]
+    admin_organisation_ids: frozenset[int]
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == CoalitionRole.LEAD
+
+    @property
+    def can_act(self) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[CoalitionRole.MEMBER]
+
+    @property
+    def organisation_ids(self) -> frozenset[int]:
+        return frozenset(p.organisation_id for p in self.participations)
+
+    def is_admin_of(self, organisation_id: int) -> bool:
+        return organisation_id in self.admin_organisation_ids
+
+
+def coalition_access(user, coalition: Coalition) -> CoalitionAccess | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    affiliations = dict(Affiliation.objects.filter(user=user).values_list("organisation_id", "role"))
+    if not affiliations:
+        return None
+    participations = tuple(
+        Participation.objects.filter(coalition=coalition, organisation_id__in=affiliations).select_related(
+            "organisation"
+        )
+    )
+    if not participations:
+        return None
+    role = max((CoalitionRole(p.role) for p in participations), key=ROLE_RANK.__getitem__)
+    admin_ids = frozenset(
+        p.organisation_id for p in participations if affiliations[p.organisation_id] == AffiliationRole.ADMIN
+    )
+    return CoalitionAccess(role=role, participations=participations, admin_organisation_ids=admin_ids)
+
+
+def check_coalition_access(user, coalition: Coalition, need: Need) -> CoalitionAccess:
+    access = coalition_access(user, coalition)
+    if access is None:
+        raise Http404
+    if ROLE_RANK[access.role] < NEED_RANK[need]:
+        raise PermissionDenied
+    if coalition.require_mfa_for_leads and access.is_lead and not is_mfa_enabled(user):
+        raise MfaRequired
+    return access
+
+
+def get_coalition_for_user(user, slug: str, need: Need = "view") -> Coalition:
+    """The coalition, with `.access` describing the user's place in it; 404 for outsiders."""
+    coalition = Coalition.objects.filter(slug=slug).first()
+    if coalition is None:
+        raise Http404
+    coalition.access = check_coalition_access(user, coalition, need)
+    return coalition
+
+
+def get_participation_for_user(user, coalition: Coalition, participation_id: int) -> Participation:
+    """A participation of a coalition already fetched through `get_coalition_for_user`."""
+    participation = (
+        Participation.objects.filter(coalition=coalition, pk=participation_id).select_related("organisation").first()
+    )
+    if participation is None:
+        raise Http404
+    return participation
+
+
+def get_organisation_for_user(user, organisation_id: int, need: Literal["view", "admin"] = "view") -> Organisation:
+    """An organisation for its own people; `need="admin"` for its admins only."""
+    if not user.is_authenticated:
+        raise Http404
+    affiliation = (
+        Affiliation.objects.filter(user=user, organisation_id=organisation_id).select_related("organisation").first()
+    )
+    if affiliation is None:
+        raise Http404
+    if need == "admin" and not affiliation.is_admin:
+        raise PermissionDenied
+    organisation = affiliation.organisation
+    organisation.viewer_affiliation = affiliation
+    return organisation
+
+
+def organisation_visible_to(user, organisation: Organisation) -> bool:
+    """Its own people, and the people of organisations it shares a coalition with."""
+    if not user.is_authenticated:
+        return False
+    return Participation.objects.filter(
+        coalition__participations__organisation=organisation,
+        organisation__affiliations__user=user,
+    ).exists() or Affiliation.objects.filter(user=user, organisation=organisation).exists()

@@ -1,0 +1,18 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+from .mail import email_message_queue
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Account mails go out from the worker like every other mail, so a slow mail server
+        # never holds up a sign-up or a password reset.
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix, email, {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        )
+        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        email_message_queue(subject=message.subject, body=message.body, to=list(message.to), html=html)

@@ -1,0 +1,96 @@
+"""The coalition's audit trail, which doubles as its sequenced stream of live events.
+
+Every change to a coalition's shared state calls `audit_record` inside the service's transaction.
+The entry gets the next sequence number of its coalition; after commit, a nudge goes to the
+coalition's channel-layer group. The nudge carries nothing but the number: sockets read the
+entries themselves, so a dropped nudge is caught up by the next one or by a reconnect.
+"""
+
+import logging
+from collections.abc import Callable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from .models import AuditEntry, Coalition, CoalitionRole, User
+
+logger = logging.getLogger(__name__)
+Describer = Callable[[dict], str]
+_describers: dict[str, Describer] = {}
+
+
+def register_audit_actions(describers: dict[str, Describer]) -> None:
+    """Apps that record entries say here how each of their actions reads, in the reader's language."""
+    _describers.update(describers)
+
+
+def describe_entry(entry: AuditEntry) -> str:
+    describer = _describers.get(entry.action)
+    data = {"actor": entry.actor_name, **entry.data}
+    if describer is None:
+        return f"{entry.actor_name}: {entry.action}"
+    try:
+        return describer(data)
+    except (KeyError, ValueError, TypeError):
+        return f"{entry.actor_name}: {entry.action}"
+
+
+def coalition_group(coalition_id: int) -> str:
+    return f"coalition.{coalition_id}"
+
+
+def _role_label(code: str) -> str:
+    try:
+        return str(CoalitionRole(code).label)
+    except ValueError:
+        return code
+
+
+def audit_record(*, coalition: Coalition, actor: User | None, action: str, data: dict | None = None) -> AuditEntry:
+    """Append an entry; must run inside the caller's transaction so that both commit together."""
+    # The UPDATE locks the coalition row until commit, so sequence numbers are handed out one
+    # at a time with no gaps that a reconnecting client could mistake for lost events.
+    Coalition.objects.filter(pk=coalition.pk).update(last_event_seq=F("last_event_seq") + 1)
+    seq = Coalition.objects.values_list("last_event_seq", flat=True).get(pk=coalition.pk)
+    entry = AuditEntry.objects.create(
+        coalition=coalition,
+        seq=seq,
+        actor=actor,
+        actor_name=str(actor) if actor else "",
+        action=action,
+        data=data or {},
+    )
+    transaction.on_commit(lambda: _nudge(coalition.pk, seq))
+    return entry
+
+
+def _nudge(coalition_id: int, seq: int) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(coalition_group(coalition_id), {"type": "coalition.nudge", "seq": seq})
+    except Exception:  # noqa: BLE001
+        # The layer is allowed to lose messages; clients catch up from the audit trail.
+        logger.warning("Could not nudge coalition %s", coalition_id, exc_info=True)
+
+
+register_audit_actions(
+    {
+        "coalition.created": lambda d: _("%(actor)s created the coalition with %(organisation)s as lead.")
+        % {**d},
+        "coalition.updated": lambda d: _("%(actor)s updated the coalition's settings.") % d,
+        "invitation.sent": lambda d: _("%(actor)s invited %(organisation)s as %(role)s.")
+        % {**d, "role": _role_label(d["role"])},
+        "invitation.revoked": lambda d: _("%(actor)s withdrew the invitation to %(organisation)s.") % d,
+        "organisation.joined": lambda d: _("%(organisation)s joined as %(role)s, accepted by %(actor)s.")
+        % {**d, "role": _role_label(d["role"])},
+        "organisation.role_changed": lambda d: _("%(actor)s changed the role of %(organisation)s from %(old)s to %(new)s.")
+        % {**d, "old": _role_label(d["old"]), "new": _role_label(d["new"])},
+        "organisation.removed": lambda d: _("%(actor)s removed %(organisation)s from the coalition.") % d,
+        "organisation.left": lambda d: _("%(organisation)s left the coalition (%(actor)s).") % d,
+    }
+)

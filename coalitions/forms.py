@@ -1,0 +1,158 @@
+from django import forms
+from django.conf import settings
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .images import logo_validate
+from .models import AffiliationRole, Coalition, CoalitionRole, Organisation, User
+
+
+class SignupExtraForm(forms.Form):
+    """Fields allauth's sign-up form adds to email and password."""
+
+    display_name = forms.CharField(
+        label=_("Your name as partners will see it"), max_length=100, required=False,
+        help_text=_("You may use a first name or a pseudonym."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whoever signs up keeps the language they were reading the page in.
+        self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE)[:2]
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data.get("display_name", "")
+        user.language = self.cleaned_data["language"]
+        user.save(update_fields=["display_name", "language"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "language"]
+
+
+class RegionsField(forms.CharField):
+    """Regions typed one per line or separated by commas; stored as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        parts = [part.strip() for line in text.splitlines() for part in line.split(",")]
+        return [part for part in parts if part]
+
+
+class OrganisationForm(forms.ModelForm):
+    regions = RegionsField(
+        label=_("Regions or states where active"), required=False, help_text=_("One per line, or separated by commas.")
+    )
+    logo = forms.FileField(
+        label=_("Logo"), required=False, help_text=_("PNG or JPEG, at most 2 MB. It is redrawn and resized to 512 pixels.")
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "kind", "country", "regions", "website", "member_count"]
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if upload:
+            logo_validate(upload)
+        return upload
+
+    def service_kwargs(self) -> dict:
+        data = {key: self.cleaned_data[key] for key in self.Meta.fields}
+        if self.cleaned_data.get("logo"):
+            data["logo"] = self.cleaned_data["logo"]
+        elif self.cleaned_data.get("remove_logo"):
+            data["logo"] = False
+        return data
+
+
+class NewOrganisationForm(OrganisationForm):
+    class Meta(OrganisationForm.Meta):
+        pass
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["remove_logo"]
+
+
+class CoalitionCreateForm(forms.ModelForm):
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Lead organisation"), queryset=Organisation.objects.none(), empty_label=None,
+        help_text=_("Your organisation facilitates the coalition at first; the lead can be handed over later."),
+    )
+
+    class Meta:
+        model = Coalition
+        fields = ["name", "slug", "description", "language"]
+        help_texts = {"slug": _("Letters, digits and hyphens, used in links. Leave empty to make one from the name.")}
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
+        self.fields["slug"].required = False
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or slugify(self.data.get("name", ""))[:60]
+        if not slug:
+            raise forms.ValidationError(_("Please give a short name made of letters, digits and hyphens."))
+        if Coalition.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("That short name is taken; please choose another."))
+        return slug
+
+
+class CoalitionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Coalition
+        fields = ["name", "description", "language", "require_mfa_for_leads"]
+
+
+class CoalitionInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the contact person"))
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=CoalitionRole.choices, initial=CoalitionRole.MEMBER)
+    message = forms.CharField(label=_("Personal message (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=AffiliationRole.choices, initial=AffiliationRole.STAFF)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=CoalitionRole.choices)
+
+
+class StaffRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=AffiliationRole.choices)
+
+
+class AcceptInvitationForm(forms.Form):
+    """Join with an organisation the person already administers, or describe a new one."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Join as"), queryset=Organisation.objects.none(), required=False, empty_label=_("A new organisation…")
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
+
+
+class LeaveForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()

@@ -1,0 +1,280 @@
+import hashlib
+import secrets
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Email is the login; people belong to coalitions only through organisations."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_staff = models.BooleanField(_("site administrator"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+    def get_short_name(self) -> str:
+        return str(self)
+
+
+class OrganisationKind(models.TextChoices):
+    NGO = "ngo", _("NGO")
+    TRADE_UNION = "trade_union", _("Trade union")
+    COMMUNITY_GROUP = "community_group", _("Community group")
+    INTERNATIONAL_NGO = "international_ngo", _("International NGO")
+    FUNDER = "funder", _("Funder")
+    OTHER = "other", _("Other")
+
+
+def logo_upload_path(instance: "Organisation", filename: str) -> str:
+    # Random names: a logo's file name must not reveal which organisation it belongs to.
+    return f"logos/{uuid.uuid4().hex}.png"
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    country = CountryField(_("country"))
+    regions = models.JSONField(_("regions or states where active"), default=list, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_upload_path, blank=True)
+    member_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+
+class AffiliationRole(models.TextChoices):
+    ADMIN = "admin", _("Organisation admin")
+    STAFF = "staff", _("Staff")
+
+
+class Affiliation(models.Model):
+    """A person belongs to an organisation, as its admin or as staff."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="affiliations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations")
+    role = models.CharField(_("role"), max_length=16, choices=AffiliationRole.choices, default=AffiliationRole.STAFF)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="one_affiliation_per_org")]
+        ordering = ["organisation__name", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == AffiliationRole.ADMIN
+
+
+class Coalition(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name for links"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(
+        _("default language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    require_mfa_for_leads = models.BooleanField(
+        _("require two-factor authentication of the people of lead organisations"), default=False
+    )
+    last_event_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coalition")
+        verbose_name_plural = _("coalitions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoalitionRole(models.TextChoices):
+    LEAD = "lead", _("Lead (facilitator)")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+
+
+class Participation(models.Model):
+    """An organisation's place in a coalition."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(_("role"), max_length=16, choices=CoalitionRole.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "organisation"], name="one_participation_per_org")
+        ]
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.coalition} ({self.role})"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now: datetime | None = None):
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """An emailed, expiring, single-use token. Only its hash is stored."""
+
+    email = models.EmailField(_("email address"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def issue_token(self) -> str:
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        return token
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class CoalitionInvitation(Invitation):
+    """A lead invites an organisation, through one of its people, to join the coalition."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="invitations")
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    role = models.CharField(_("role"), max_length=16, choices=CoalitionRole.choices)
+    message = models.TextField(_("personal message"), blank=True)
+    accepted_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organisation_name} → {self.coalition}"
+
+
+class StaffInvitation(Invitation):
+    """An organisation admin invites a person to their own organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="staff_invitations")
+    role = models.CharField(_("role"), max_length=16, choices=AffiliationRole.choices)
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit trail is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One line of a coalition's append-only record; its seq also numbers the live events."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.PROTECT, related_name="audit_entries")
+    seq = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["coalition", "seq"], name="audit_seq_unique")]
+        ordering = ["-seq"]
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.coalition_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only.")

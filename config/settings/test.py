@@ -1,0 +1,27 @@
+"""Settings for `make test`: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "test-only-not-secret")
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+MEDIA_ROOT = VAR_DIR / "test-media"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-beat-schedule")
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so that a worker or server started by a test can see the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}

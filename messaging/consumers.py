@@ -1,0 +1,106 @@
+"""Sockets only push. Writes go over HTTP; what a socket sends is read back from the audit trail.
+
+A client says which sequence number it saw last (`?after=N`); the socket sends every entry after
+it, then one more batch at each nudge from the channel layer or each `{"type": "sync"}` from the
+client. A client too far behind is told to reload instead.
+"""
+
+import asyncio
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import translation
+
+from coalitions.access import check_coalition_access, get_coalition_for_user
+from coalitions.audit import coalition_group, describe_entry
+from coalitions.selectors import audit_entries_after
+
+CATCH_UP_LIMIT = 200
+CLOSE_FORBIDDEN = 4403
+
+
+class CoalitionConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.lock = asyncio.Lock()
+        self.coalition = await database_sync_to_async(self._authorised_coalition)()
+        if self.coalition is None:
+            # Closing before accepting refuses the handshake (HTTP 403).
+            await self.close()
+            return
+        self.group = coalition_group(self.coalition.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        after = self._after_from_query()
+        if after is None:
+            self.last_seq = self.coalition.last_event_seq
+            await self.send_json({"type": "hello", "seq": self.last_seq})
+        else:
+            self.last_seq = after
+            await self.catch_up()
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "sync":
+            await self.catch_up()
+
+    async def coalition_nudge(self, event):
+        if event.get("seq", 0) > self.last_seq:
+            await self.catch_up()
+
+    async def catch_up(self):
+        async with self.lock:
+            batch = await database_sync_to_async(self._entries_after)(self.last_seq)
+            if batch is None:
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+            entries, current = batch
+            if len(entries) > CATCH_UP_LIMIT:
+                self.last_seq = current
+                await self.send_json({"type": "snapshot_required", "seq": current})
+                return
+            for entry in entries:
+                await self.send_json(entry)
+                self.last_seq = entry["seq"]
+
+    def _after_from_query(self) -> int | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode()).get("after")
+        try:
+            return max(0, int(values[0])) if values else None
+        except ValueError:
+            return None
+
+    def _authorised_coalition(self):
+        try:
+            return get_coalition_for_user(self.scope["user"], self.scope["url_route"]["kwargs"]["slug"])
+        except (Http404, PermissionDenied):
+            return None
+
+    def _entries_after(self, seq: int):
+        # Access is checked again each time: a removed organisation stops receiving at once.
+        self.coalition.refresh_from_db(fields=["last_event_seq"])
+        user = self.scope["user"]
+        try:
+            check_coalition_access(user, self.coalition, "view")
+        except (Http404, PermissionDenied):
+            return None
+        entries = audit_entries_after(coalition=self.coalition, seq=seq, limit=CATCH_UP_LIMIT + 1)
+        with translation.override(user.language):
+            return (
+                [
+                    {
+                        "type": "event",
+                        "seq": entry.seq,
+                        "action": entry.action,
+                        "text": describe_entry(entry),
+                        "at": entry.created_at.isoformat(),
+                    }
+                    for entry in entries
+                ],
+                self.coalition.last_event_seq,
+            )
