@@ -1,0 +1,75 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from coalitions.models import (
+    Affiliation,
+    AffiliationRole,
+    Coalition,
+    CoalitionRole,
+    Organisation,
+    OrganisationKind,
+    Participation,
+    User,
+)
+
+PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    language = "en"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    acronym = factory.Sequence(lambda n: f"ORG{n}")
+    kind = OrganisationKind.NGO
+    country = "IN"
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = AffiliationRole.STAFF
+
+
+class CoalitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coalition
+
+    name = factory.Sequence(lambda n: f"Coalition {n}")
+    slug = factory.Sequence(lambda n: f"coalition-{n}")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    coalition = factory.SubFactory(CoalitionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = CoalitionRole.MEMBER
+
+
+def person_in(coalition: Coalition, role: str, *, org_role: str = AffiliationRole.STAFF, organisation=None) -> User:
+    """A person whose organisation takes part in `coalition` with `role`."""
+    if organisation is None:
+        organisation = ParticipationFactory(coalition=coalition, role=role).organisation
+    return AffiliationFactory(organisation=organisation, role=org_role).user
