@@ -1,0 +1,139 @@
+"""Benchmarks: prints figures and writes bench/out/results.json.
+
+Runs against DATABASE_URL / REDIS_URL when set, otherwise a scratch SQLite database in var/.
+Usage: make bench   (or: .venv/bin/python bench/run.py)
+"""
+
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from channels.db import database_sync_to_async  # noqa: E402
+from channels.testing import WebsocketCommunicator  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def summary(samples_ms: list[float]) -> dict:
+    return {
+        "n": len(samples_ms),
+        "p50_ms": round(statistics.median(samples_ms), 2),
+        "p95_ms": round(percentile(samples_ms, 0.95), 2),
+        "max_ms": round(max(samples_ms), 2),
+    }
+
+
+def timed_get(client: Client, url: str, runs: int) -> tuple[dict, int]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return summary(samples), len(queries)
+
+
+def bench_pages() -> dict:
+    from coalitions.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email="ndwm@demo.example"))
+    results = {}
+    for name, url in {"dashboard": "/", "coalition_page": "/c/india-domestic-workers/", "activity_page": "/c/india-domestic-workers/activity/"}.items():
+        timing, queries = timed_get(client, url, runs=60)
+        results[name] = {**timing, "queries": queries}
+    return results
+
+
+async def bench_live_event_latency(rounds: int = 40) -> dict:
+    """From a committed service call to the event arriving on a member's socket."""
+    from django.test import Client as SyncClient
+
+    from coalitions.models import Coalition, Participation, User
+    from coalitions.services import participation_role_change
+    from config.asgi import application
+
+    lead = await database_sync_to_async(User.objects.get)(email="ndwm@demo.example")
+    member = await database_sync_to_async(User.objects.get)(email="cftui@demo.example")
+
+    def session_cookie() -> str:
+        client = SyncClient()
+        client.force_login(member)
+        return client.cookies["sessionid"].value
+
+    cookie = await database_sync_to_async(session_cookie)()
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/coalitions/india-domestic-workers/",
+        headers=[(b"origin", b"http://localhost"), (b"cookie", f"sessionid={cookie}".encode())],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from(timeout=5)  # hello
+
+    def toggle(index: int):
+        coalition = Coalition.objects.get(slug="india-domestic-workers")
+        participation = Participation.objects.select_related("coalition", "organisation").get(
+            coalition=coalition, organisation__acronym="YCW-I"
+        )
+        participation_role_change(participation=participation, by=lead, role="observer" if index % 2 == 0 else "member")
+
+    samples = []
+    for index in range(rounds):
+        start = time.perf_counter()
+        await database_sync_to_async(toggle)(index)
+        event = await communicator.receive_json_from(timeout=5)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert event["type"] == "event"
+    await communicator.disconnect()
+    return summary(samples)
+
+
+def main() -> None:
+    from django.conf import settings
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    results = {
+        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+        "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "pages": bench_pages(),
+        "live_event_latency": asyncio.run(bench_live_event_latency()),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"database: {results['database']}, channel layer: {results['channel_layer']}")
+    for name, figures in results["pages"].items():
+        print(f"{name:<16} p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  queries {figures['queries']}")
+    latency = results["live_event_latency"]
+    print(f"{'live event':<16} p50 {latency['p50_ms']:>7} ms  p95 {latency['p95_ms']:>7} ms  (service commit → socket)")
+    print(f"written to {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
