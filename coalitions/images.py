@@ -12,7 +12,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"PNG", "JPEG"}
+# Phones save photos as JPEG with a second, smaller picture inside; Pillow names those MPO.
+ALLOWED_FORMATS = {"PNG", "JPEG", "MPO"}
 
 
 def logo_validate(upload) -> None:
@@ -28,6 +29,10 @@ def logo_validate(upload) -> None:
             if image.width * image.height > settings.LOGO_MAX_PIXELS:
                 raise ValidationError(_("The logo has too many pixels; please send a smaller image."))
             image.verify()
+        # verify() checks little beyond PNG checksums; only decoding the pixels finds a cut-off JPEG.
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise ValidationError(_("The logo must be a PNG or JPEG image.")) from error
     finally:

@@ -35,10 +35,15 @@ def _require_org_admin(*, organisation: Organisation, user: User) -> None:
 
 
 def _set_logo(organisation: Organisation, upload) -> None:
+    old_name = organisation.logo.name
     if upload is False:
-        organisation.logo.delete(save=False)
+        organisation.logo = ""
     elif upload:
         organisation.logo.save("logo.png", logo_reencode(upload), save=False)
+    if old_name and organisation.logo.name != old_name:
+        # The replaced file goes once the change is committed; a change rolled back keeps its logo.
+        storage = organisation.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
 
 
 @transaction.atomic
@@ -259,6 +264,13 @@ def coalition_invitation_accept(
     return participation
 
 
+def _lock_coalition(coalition_id: int) -> None:
+    # Changes to a coalition's organisations queue up on the coalition's row, taken before any
+    # participation: two leads stepping down at once would otherwise each hold their own row while
+    # waiting for the other's, and the database would break the deadlock with an error.
+    Coalition.objects.select_for_update().only("pk").get(pk=coalition_id)
+
+
 def _keep_a_lead(participation: Participation) -> None:
     leads = Participation.objects.select_for_update().filter(
         coalition_id=participation.coalition_id, role=CoalitionRole.LEAD
@@ -271,6 +283,7 @@ def _keep_a_lead(participation: Participation) -> None:
 def participation_role_change(*, participation: Participation, by: User, role: str) -> Participation:
     """Leads set any organisation's role; handing over the lead is two such changes."""
     check_coalition_access(by, participation.coalition, "lead")
+    _lock_coalition(participation.coalition_id)
     participation = Participation.objects.select_for_update().select_related("organisation").get(pk=participation.pk)
     old = participation.role
     if old == role:
@@ -291,6 +304,7 @@ def participation_role_change(*, participation: Participation, by: User, role: s
 @transaction.atomic
 def participation_remove(*, participation: Participation, by: User) -> None:
     check_coalition_access(by, participation.coalition, "lead")
+    _lock_coalition(participation.coalition_id)
     if participation.role == CoalitionRole.LEAD:
         _keep_a_lead(participation)
     name = participation.organisation.short_name
@@ -301,6 +315,7 @@ def participation_remove(*, participation: Participation, by: User) -> None:
 @transaction.atomic
 def coalition_leave(*, coalition: Coalition, organisation: Organisation, by: User) -> None:
     _require_org_admin(organisation=organisation, user=by)
+    _lock_coalition(coalition.pk)
     participation = Participation.objects.filter(coalition=coalition, organisation=organisation).first()
     if participation is None:
         raise DomainError(_("%(organisation)s is not part of this coalition.") % {"organisation": organisation})

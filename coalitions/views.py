@@ -180,8 +180,8 @@ def staff_remove(request, organisation_id: int, affiliation_id: int):
 # Invitations by token ------------------------------------------------------------------------
 
 
-def _invitation_by_token(model, token: str):
-    invitation = model.objects.filter(token_hash=hash_token(token)).first()
+def _invitation_by_token(queryset, token: str):
+    invitation = queryset.filter(token_hash=hash_token(token)).first()
     if invitation is None:
         raise Http404
     return invitation
@@ -212,7 +212,12 @@ def coalition_invitation(request, token: str):
         return _anonymous_invitation_page(request, invitation, context)
     organisations = selectors.organisations_administered_by(request.user)
     form = AcceptInvitationForm(request.POST or None, organisations=organisations)
-    org_form = NewOrganisationForm(request.POST or None, request.FILES or None, prefix="new", initial={"name": invitation.organisation_name})
+    # Beside a choice of existing organisations the new one is optional: no `required` in the HTML,
+    # or the browser would refuse to submit a choice of an existing one.
+    org_form = NewOrganisationForm(
+        request.POST or None, request.FILES or None, prefix="new", initial={"name": invitation.organisation_name},
+        use_required_attribute=not organisations.exists(),
+    )
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         if organisation is not None or org_form.is_valid():

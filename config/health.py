@@ -48,7 +48,8 @@ def check_channel_layer() -> None:
 
 
 def check_celery_worker() -> None:
-    replies = celery_app.control.ping(timeout=settings.HEALTH_CHECK_TIMEOUT)
+    # limit=1: the first answer is enough, rather than waiting the whole timeout for more workers.
+    replies = celery_app.control.ping(timeout=settings.HEALTH_CHECK_TIMEOUT, limit=1)
     if not replies:
         raise RuntimeError("no worker answered")
 

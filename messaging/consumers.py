@@ -6,6 +6,7 @@ client. A client too far behind is told to reload instead.
 """
 
 import asyncio
+import json
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -45,6 +46,14 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Whatever is not a sync is ignored, binary and malformed frames included.
+        try:
+            content = json.loads(text_data) if text_data else None
+        except ValueError:
+            return
+        await self.receive_json(content)
+
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "sync":
             await self.catch_up()
@@ -60,7 +69,8 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=CLOSE_FORBIDDEN)
                 return
             entries, current = batch
-            if len(entries) > CATCH_UP_LIMIT:
+            # A client ahead of the trail (e.g. after a restore from backup) would miss what follows.
+            if len(entries) > CATCH_UP_LIMIT or self.last_seq > current:
                 self.last_seq = current
                 await self.send_json({"type": "snapshot_required", "seq": current})
                 return
@@ -83,7 +93,7 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
 
     def _entries_after(self, seq: int):
         # Access is checked again each time: a removed organisation stops receiving at once.
-        self.coalition.refresh_from_db(fields=["last_event_seq"])
+        self.coalition.refresh_from_db(fields=["last_event_seq", "require_mfa_for_leads"])
         user = self.scope["user"]
         try:
             check_coalition_access(user, self.coalition, "view")

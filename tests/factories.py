@@ -1,14 +1,19 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from coalitions.models import (
     Affiliation,
     AffiliationRole,
     Coalition,
+    CoalitionInvitation,
     CoalitionRole,
     Organisation,
     OrganisationKind,
     Participation,
+    StaffInvitation,
     User,
 )
 
@@ -73,3 +78,34 @@ def person_in(coalition: Coalition, role: str, *, org_role: str = AffiliationRol
     if organisation is None:
         organisation = ParticipationFactory(coalition=coalition, role=role).organisation
     return AffiliationFactory(organisation=organisation, role=org_role).user
+
+
+class _InvitationFactory(factory.django.DjangoModelFactory):
+    """The plain token is kept on the instance as `.token`, as it would be in the mail."""
+
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        invitation = model_class(*args, **kwargs)
+        invitation.token = invitation.issue_token()
+        invitation.save()
+        return invitation
+
+
+class CoalitionInvitationFactory(_InvitationFactory):
+    class Meta:
+        model = CoalitionInvitation
+
+    coalition = factory.SubFactory(CoalitionFactory)
+    organisation_name = factory.Sequence(lambda n: f"Invited organisation {n}")
+    role = CoalitionRole.MEMBER
+
+
+class StaffInvitationFactory(_InvitationFactory):
+    class Meta:
+        model = StaffInvitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = AffiliationRole.STAFF

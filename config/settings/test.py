@@ -1,5 +1,6 @@
 """Settings for `make test`: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
 
+import json
 import os
 
 from .base import *  # noqa: F403
@@ -9,7 +10,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "test-only-not-secret")
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A server started by a browser test writes its mails to files the test reads.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -18,10 +20,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = VAR_DIR / "test-media"
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
-CELERY_BROKER_URL = os.environ.get("REDIS_URL") or "memory://"
+# A worker started by a test (tests/worker.py) gets its own broker through these variables.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = json.loads(os.environ.get("CELERY_BROKER_TRANSPORT_OPTIONS") or "{}")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-beat-schedule")
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file, not memory, so that a worker or server started by a test can see the same data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A file, not memory, so that a worker or server started by a test can see the same data;
+    # one per test run, so that two runs on one machine do not delete each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}

@@ -1,0 +1,123 @@
+"""docker-compose.yml and the Dockerfile, checked without a Docker engine."""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings
+
+COMPOSE = shutil.which("docker-compose")
+COMPOSE_FILE = settings.BASE_DIR / "docker-compose.yml"
+DOCKERFILE = settings.BASE_DIR / "Dockerfile"
+SERVICES = {"postgres", "redis", "web", "worker", "beat"}
+APP_SERVICES = {"web", "worker", "beat"}
+
+needs_compose = pytest.mark.skipif(COMPOSE is None, reason="needs docker-compose")
+
+
+def _compose(tmp_path, *args: str, **environ: str) -> subprocess.CompletedProcess:
+    """Runs docker-compose on the project's file with only the given variables set.
+
+    Neither the caller's environment (DATABASE_URL of a test run, say) nor an .env file beside
+    the compose file takes part.
+    """
+    env_file = tmp_path / "empty.env"
+    env_file.touch()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), **environ}
+    return subprocess.run(
+        [COMPOSE, "--project-directory", str(settings.BASE_DIR), "--env-file", str(env_file), "-f", str(COMPOSE_FILE),
+         *args],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def _blocks(text: str, indent: int) -> dict[str, str]:
+    """Splits YAML as docker-compose prints it into the blocks of the keys at one indentation."""
+    blocks: dict[str, list[str]] = {}
+    current = None
+    key = re.compile(rf"^ {{{indent}}}([A-Za-z0-9_.-]+):")
+    for line in text.splitlines():
+        found = key.match(line)
+        if found:
+            current = found.group(1)
+            blocks[current] = []
+        elif current is not None and line.startswith(" " * (indent + 1)):
+            blocks[current].append(line)
+        elif line.strip():
+            current = None
+    return {name: "\n".join(lines) for name, lines in blocks.items()}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, str]:
+    """The services of `docker-compose config`, each as its block of YAML."""
+    result = _compose(tmp_path_factory.mktemp("compose"), "config", SECRET_KEY="compose-check-not-secret")
+    assert result.returncode == 0, result.stderr
+    top = _blocks(result.stdout, 0)
+    return _blocks("services:\n" + top["services"], 2)
+
+
+@needs_compose
+def test_compose_file_is_valid(tmp_path):
+    result = _compose(tmp_path, "config", "-q", SECRET_KEY="compose-check-not-secret")
+    assert result.returncode == 0, result.stderr
+
+
+@needs_compose
+def test_compose_file_holds_no_secret_key(tmp_path):
+    result = _compose(tmp_path, "config", "-q")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@needs_compose
+def test_compose_has_every_service(tmp_path):
+    result = _compose(tmp_path, "config", "--services", SECRET_KEY="compose-check-not-secret")
+    assert result.returncode == 0, result.stderr
+    assert set(result.stdout.split()) == SERVICES
+
+
+@needs_compose
+def test_every_service_has_a_healthcheck(rendered):
+    assert set(rendered) == SERVICES
+    for name, block in rendered.items():
+        assert re.search(r"^    healthcheck:\n(      .*\n?)*?      test:", block + "\n", re.MULTILINE), name
+
+
+@needs_compose
+def test_app_services_share_one_image_and_wait_for_healthy_datastores(rendered):
+    for name in APP_SERVICES:
+        block = rendered[name]
+        assert "image: coalition:latest" in block, name
+        assert f"context: {settings.BASE_DIR}" in block, name
+        assert "SECRET_KEY: compose-check-not-secret" in block, name
+        assert "DJANGO_SETTINGS_MODULE: config.settings.production" in block, name
+        assert "DATABASE_URL: postgres://" in block and "@postgres:5432/" in block, name
+        assert "REDIS_URL: redis://redis:6379/0" in block, name
+        for datastore in ("postgres", "redis"):
+            assert re.search(rf"      {datastore}:\n        condition: service_healthy", block), (name, datastore)
+
+
+@needs_compose
+def test_commands(rendered):
+    assert "migrate --noinput && exec daphne -b 0.0.0.0 -p 8000 config.asgi:application" in rendered["web"]
+    assert "- worker" in rendered["worker"]
+    assert "- beat" in rendered["beat"] and "beat-schedule:/app/var/celery" in rendered["beat"]
+    assert "celery@$$HOSTNAME" in rendered["worker"]
+
+
+def test_dockerfile_runs_daphne_as_an_unprivileged_user():
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())  # one line per instruction
+    assert re.search(r"^FROM python:3\.11-slim-bookworm$", text, re.MULTILINE)
+    users = re.findall(r"^USER (\S+)$", text, re.MULTILINE)
+    assert users and users[-1] not in {"root", "0"}
+    assert re.search(r'^CMD \["daphne", "-b", "0\.0\.0\.0", "-p", "8000", "config\.asgi:application"\]$', text, re.MULTILINE)
+    # The build-time key is set for one RUN only, never with ENV or ARG (which the image keeps).
+    assert not re.search(r"^(ENV|ARG)\b[^\n]*SECRET_KEY", text, re.MULTILINE)
+
+
+def test_dockerignore_keeps_local_state_out_of_the_image():
+    ignored = set((settings.BASE_DIR / ".dockerignore").read_text().split())
+    assert {".venv", "var", "staticfiles", ".git", "bench/out"} <= ignored
