@@ -51,6 +51,7 @@ class RegionsField(forms.CharField):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     regions = RegionsField(
         label=_("Regions or states where active"), required=False, help_text=_("One per line, or separated by commas.")
     )

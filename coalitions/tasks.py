@@ -1,5 +1,13 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import CoalitionInvitation, StaffInvitation
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=8)
@@ -8,3 +16,21 @@ def email_deliver(*, subject: str, body: str, from_email: str, to: list[str], ht
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@shared_task
+def invitations_purge() -> int:
+    """Forget the addresses of invitations nobody used.
+
+    An unused invitation keeps a person's email address and the coalition that wanted them; for
+    people who are threatened for their work that is worth not keeping. The audit trail still
+    says that an organisation was invited, without the address.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.INVITATION_RETENTION_DAYS)
+    unused = Q(accepted_at__isnull=True) & (Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff))
+    return sum(model.objects.filter(unused).delete()[0] for model in (CoalitionInvitation, StaffInvitation))
+
+
+@shared_task
+def sessions_purge() -> int:
+    return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]

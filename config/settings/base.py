@@ -133,6 +133,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "invitations-purge": {"task": "coalitions.tasks.invitations_purge", "schedule": 6 * 3600},
+    "sessions-purge": {"task": "coalitions.tasks.sessions_purge", "schedule": 24 * 3600},
+}
 
 AUTH_USER_MODEL = "coalitions.User"
 AUTHENTICATION_BACKENDS = [
@@ -218,6 +222,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", True)
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
+INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2.0"))
 
 SESSION_COOKIE_HTTPONLY = True
