@@ -44,19 +44,19 @@ setup: $(VENV)/.installed
 	@mkdir -p var/mail var/celery/queue var/celery/control
 
 messages: setup
-	@$(PY) manage.py compilemessages --ignore=.venv -v0
+	@if [ -d locale ]; then $(PY) manage.py compilemessages --ignore=.venv -v0; fi
 
 run: messages
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py seed_demo
 	@$(MAKE) --no-print-directory serve
 
 # The worker (with beat) runs beside the web server and stops with it.
 serve:
 	@echo "Serving on http://$(HOST):$(PORT)/  (mail goes to var/mail/; Ctrl-C stops everything)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --beat --loglevel=WARNING --concurrency=2 & \
+	$(VENV)/bin/celery --quiet -A config worker --beat --loglevel=WARNING --concurrency=2 & \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 test: messages
