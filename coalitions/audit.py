@@ -91,6 +91,6 @@ register_audit_actions(
         "organisation.role_changed": lambda d: _("%(actor)s changed the role of %(organisation)s from %(old)s to %(new)s.")
         % {**d, "old": _role_label(d["old"]), "new": _role_label(d["new"])},
         "organisation.removed": lambda d: _("%(actor)s removed %(organisation)s from the coalition.") % d,
-        "organisation.left": lambda d: _("%(organisation)s left the coalition (%(actor)s).") % d,
+        "organisation.left": lambda d: _("%(organisation)s left the coalition (decided by %(actor)s).") % d,
     }
 )

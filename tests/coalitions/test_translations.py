@@ -1,0 +1,269 @@
+"""The French, Spanish and Bengali catalogues: well formed, complete where they must be, and in use."""
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from coalitions.audit import audit_record, describe_entry
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+LANGUAGES = ["fr", "es", "bn"]
+COMPLETE = ["fr", "es"]
+PLURAL_FORMS = {
+    "fr": "nplurals=2; plural=(n > 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+    "bn": "nplurals=2; plural=(n != 1);",
+}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def po_path(language: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / "django.po"
+
+
+def mo_path(language: str) -> Path:
+    return po_path(language).with_suffix(".mo")
+
+
+# Reading a catalogue ---------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    line: int = 0
+
+    @property
+    def is_header(self) -> bool:
+        return self.msgid == "" and self.msgid_plural is None
+
+
+_KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[(\d+)\])?)\s+"(.*)"\s*$')
+
+
+def _unquote(text: str) -> str:
+    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+
+
+def read_po(path: Path) -> list[Entry]:
+    """Entries of a .po file, with continuation lines joined and plural forms keyed by index."""
+    entries: list[Entry] = []
+    entry = Entry()
+    target: tuple[str, int] | None = None
+
+    def finish():
+        nonlocal entry, target
+        if entry.msgstr:
+            entries.append(entry)
+        entry, target = Entry(), None
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            finish()
+        elif line.startswith("#,"):
+            if entry.msgstr:
+                finish()
+            entry.flags.update(flag.strip() for flag in line[2:].split(",") if flag.strip())
+        elif line.startswith("#"):
+            if entry.msgstr:
+                finish()
+        elif match := _KEYWORD.match(line):
+            keyword, index, text = match.groups()
+            if keyword in ("msgctxt", "msgid") and entry.msgstr:
+                finish()
+            text = _unquote(text)
+            if keyword == "msgid":
+                entry.msgid, entry.line, target = text, number, ("msgid", 0)
+            elif keyword == "msgid_plural":
+                entry.msgid_plural, target = text, ("msgid_plural", 0)
+            elif keyword.startswith("msgstr"):
+                position = int(index) if index is not None else 0
+                entry.msgstr[position] = text
+                target = ("msgstr", position)
+            else:
+                target = None
+        elif line.startswith('"') and line.endswith('"') and target is not None:
+            text = _unquote(line[1:-1])
+            kind, position = target
+            if kind == "msgid":
+                entry.msgid += text
+            elif kind == "msgid_plural":
+                entry.msgid_plural = (entry.msgid_plural or "") + text
+            else:
+                entry.msgstr[position] += text
+        else:
+            raise AssertionError(f"{path}:{number}: cannot read {raw!r}")
+    finish()
+    return entries
+
+
+def header(entries: list[Entry]) -> dict[str, str]:
+    [head] = [entry for entry in entries if entry.is_header]
+    fields = {}
+    for line in head.msgstr[0].splitlines():
+        name, _, value = line.partition(":")
+        fields[name.strip()] = value.strip()
+    return fields
+
+
+def messages(language: str) -> list[Entry]:
+    return [entry for entry in read_po(po_path(language)) if not entry.is_header]
+
+
+def test_the_reader_understands_continuations_and_plurals(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+        '#, python-format\nmsgid ""\n"Hello,\\n"\n"%(name)s"\nmsgstr ""\n"Bonjour,\\n"\n"%(name)s"\n\n'
+        '#, fuzzy\nmsgid "%(counter)s member"\nmsgid_plural "%(counter)s members"\n'
+        'msgstr[0] "%(counter)s membre"\nmsgstr[1] ""\n',
+        encoding="utf-8",
+    )
+    head, hello, member = read_po(po)
+    assert head.is_header and header([head]) == {"Language": "fr"}
+    assert (hello.msgid, hello.msgstr, hello.flags) == ("Hello,\n%(name)s", {0: "Bonjour,\n%(name)s"}, {"python-format"})
+    assert member.msgid_plural == "%(counter)s members"
+    assert member.msgstr == {0: "%(counter)s membre", 1: ""}
+    assert member.flags == {"fuzzy"}
+
+
+# The catalogues as files -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_compiles_cleanly(language):
+    if shutil.which("msgfmt") is None:
+        pytest.skip("msgfmt (gettext) is not installed")
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(po_path(language))], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_header_names_the_language_charset_and_plural_rule(language):
+    entries = read_po(po_path(language))
+    fields = header(entries)
+    assert fields["Language"] == language
+    assert fields["Content-Type"] == "text/plain; charset=UTF-8"
+    assert fields["Plural-Forms"] == PLURAL_FORMS[language]
+    [head] = [entry for entry in entries if entry.is_header]
+    assert "fuzzy" not in head.flags
+
+
+@pytest.mark.parametrize("language", COMPLETE)
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    entries = messages(language)
+    assert len(entries) > 150
+    empty = [entry.msgid for entry in entries if not all(entry.msgstr.values())]
+    fuzzy = [entry.msgid for entry in entries if "fuzzy" in entry.flags]
+    assert empty == []
+    assert fuzzy == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plural_entries_have_every_form(language):
+    for entry in messages(language):
+        if entry.msgid_plural is not None:
+            assert sorted(entry.msgstr) == [0, 1], entry.msgid
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_the_placeholders_of_the_source(language):
+    for entry in messages(language):
+        for position, text in entry.msgstr.items():
+            if not text:
+                continue
+            source = entry.msgid_plural if entry.msgid_plural is not None and position > 0 else entry.msgid
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(source)), (entry.msgid, text)
+
+
+def test_bengali_is_mostly_translated():
+    entries = messages("bn")
+    translated = [entry for entry in entries if all(entry.msgstr.values())]
+    assert len(translated) >= len(entries) * 0.8
+    assert not [entry.msgid for entry in translated if "fuzzy" in entry.flags]
+
+
+# The catalogues in use -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def compiled():
+    """The pages read the compiled catalogues (`make messages` or `manage.py compilemessages`)."""
+    stale = [
+        language
+        for language in LANGUAGES
+        if not mo_path(language).exists() or mo_path(language).stat().st_mtime < po_path(language).stat().st_mtime
+    ]
+    if stale:
+        pytest.fail(f"compile the catalogues first (make messages); missing or older than the .po: {stale}")
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "hello"),
+    [
+        ("fr", "Mes coalitions", "Bonjour"),
+        ("es", "Mis coaliciones", "Hola"),
+        ("bn", "আমার জোটসমূহ", "হ্যালো"),
+    ],
+)
+def test_dashboard_speaks_the_persons_language(world, client_for, compiled, language, heading, hello):
+    person = world.lead
+    person.language = language
+    person.save()
+    page = client_for(person).get(reverse("home")).content.decode()
+    assert f'<html lang="{language}">' in page
+    assert heading in page
+    assert f"{hello}, {person}" in page or f"{hello} {person}" in page
+    assert "My coalitions" not in page
+
+
+def test_role_labels_on_the_dashboard_are_translated(world, client_for, compiled):
+    person = world.lead
+    person.language = "es"
+    person.save()
+    page = client_for(person).get(reverse("home")).content.decode()
+    assert "Coordinadora (facilitadora)" in page
+    assert "Lead (facilitator)" not in page
+
+
+def test_audit_entry_reads_in_french(world, compiled):
+    entry = audit_record(
+        coalition=world.coalition,
+        actor=world.lead,
+        action="organisation.role_changed",
+        data={"organisation": "SYNDHOB", "old": "observer", "new": "member"},
+    )
+    with translation.override("fr"):
+        text = describe_entry(entry)
+    assert text == f"{world.lead} a fait passer SYNDHOB du rôle «\u00a0Observateur\u00a0» au rôle «\u00a0Membre\u00a0»."
+    with translation.override("en"):
+        assert describe_entry(entry) == f"{world.lead} changed the role of SYNDHOB from Observer to Member."
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "{actor} a retiré SYNDHOB de la coalition."),
+        ("es", "{actor} retiró a SYNDHOB de la coalición."),
+        ("bn", "{actor} SYNDHOB-কে জোট থেকে বাদ দিয়েছেন।"),
+    ],
+)
+def test_audit_entries_read_in_each_language(world, compiled, language, expected):
+    entry = audit_record(
+        coalition=world.coalition, actor=world.lead, action="organisation.removed", data={"organisation": "SYNDHOB"}
+    )
+    with translation.override(language):
+        assert describe_entry(entry) == expected.format(actor=world.lead)
