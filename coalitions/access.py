@@ -41,6 +41,15 @@ class CoalitionAccess:
     def organisation_ids(self) -> frozenset[int]:
         return frozenset(p.organisation_id for p in self.participations)
 
+    @property
+    def acting_organisation_ids(self) -> frozenset[int]:
+        """The person's organisations that take part as lead or member, not as observer."""
+        return frozenset(p.organisation_id for p in self.participations if p.role != CoalitionRole.OBSERVER)
+
+    def may_act_for(self, organisation_id: int) -> bool:
+        """Leads act for any organisation; members for their own; observers for none."""
+        return self.is_lead or organisation_id in self.acting_organisation_ids
+
     def is_admin_of(self, organisation_id: int) -> bool:
         return organisation_id in self.admin_organisation_ids
 

@@ -116,7 +116,7 @@ class CoalitionCreateForm(forms.ModelForm):
 class CoalitionSettingsForm(forms.ModelForm):
     class Meta:
         model = Coalition
-        fields = ["name", "description", "language", "require_mfa_for_leads"]
+        fields = ["name", "description", "language", "adoption_rule", "require_mfa_for_leads"]
 
 
 class CoalitionInviteForm(forms.Form):

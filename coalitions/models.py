@@ -135,6 +135,11 @@ class Affiliation(models.Model):
         return self.role == AffiliationRole.ADMIN
 
 
+class AdoptionRule(models.TextChoices):
+    ALL = "all", _("All member and lead organisations approve")
+    MAJORITY = "majority", _("A majority of member and lead organisations approve")
+
+
 class Coalition(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name for links"), max_length=60, unique=True)
@@ -144,6 +149,10 @@ class Coalition(models.Model):
     )
     require_mfa_for_leads = models.BooleanField(
         _("require two-factor authentication of the people of lead organisations"), default=False
+    )
+    adoption_rule = models.CharField(
+        _("how shared texts are adopted"), max_length=16, choices=AdoptionRule.choices, default=AdoptionRule.ALL,
+        help_text=_("One vote per organisation; observers never count; at least two organisations must approve."),
     )
     last_event_seq = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

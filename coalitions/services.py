@@ -168,14 +168,22 @@ def coalition_create(
 
 @transaction.atomic
 def coalition_update(
-    *, coalition: Coalition, by: User, name: str, description: str, language: str, require_mfa_for_leads: bool
+    *,
+    coalition: Coalition,
+    by: User,
+    name: str,
+    description: str,
+    language: str,
+    require_mfa_for_leads: bool,
+    adoption_rule: str | None = None,
 ) -> Coalition:
     check_coalition_access(by, coalition, "lead")
     coalition.name = name
     coalition.description = description
     coalition.language = language
     coalition.require_mfa_for_leads = require_mfa_for_leads
-    coalition.save(update_fields=["name", "description", "language", "require_mfa_for_leads"])
+    coalition.adoption_rule = adoption_rule or coalition.adoption_rule
+    coalition.save(update_fields=["name", "description", "language", "require_mfa_for_leads", "adoption_rule"])
     audit_record(coalition=coalition, actor=by, action="coalition.updated")
     return coalition
 

@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from campaigns import urls as campaign_urls
+
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("c/<slug:slug>/campaigns/", include(campaign_urls.app_urls)),
+    path("calendar/", include(campaign_urls.calendar_urls)),
     path("", include("coalitions.urls")),
 ]

@@ -69,7 +69,7 @@ def test_lead_with_totp_turns_the_requirement_on(world, client_for):
     _totp(world.lead)
     response = client_for(world.lead).post(
         reverse("coalition_settings", args=[world.coalition.slug]),
-        {"name": world.coalition.name, "description": "", "language": "en", "require_mfa_for_leads": "on"},
+        {"name": world.coalition.name, "description": "", "language": "en", "adoption_rule": "all", "require_mfa_for_leads": "on"},
     )
     assert response.status_code == 302
     world.coalition.refresh_from_db()

@@ -183,7 +183,7 @@ CASES = [
     Case("coalition_settings", "GET", _slug("coalition_settings")),
     Case(
         "coalition_settings", "POST", _slug("coalition_settings"),
-        data=lambda targets, user: {"name": "Renamed coalition", "description": "New words", "language": "fr"},
+        data=lambda targets, user: {"name": "Renamed coalition", "description": "New words", "language": "fr", "adoption_rule": "majority"},
         effect=_settings_changed,
     ),
     Case("coalition_invite", "GET", _slug("coalition_invite")),

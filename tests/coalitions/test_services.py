@@ -81,7 +81,7 @@ def test_service_refuses_a_taken_short_name(world):
 def test_lead_updates_the_settings_and_it_is_recorded(world, client_for):
     response = client_for(world.lead).post(
         reverse("coalition_settings", args=[world.coalition.slug]),
-        {"name": "Domestic workers now", "description": "", "language": "fr"},
+        {"name": "Domestic workers now", "description": "", "language": "fr", "adoption_rule": "all"},
     )
     assert response.status_code == 302
     world.coalition.refresh_from_db()

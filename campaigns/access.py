@@ -1,0 +1,46 @@
+"""Campaign objects are reached only through their coalition's access check."""
+
+from django.http import Http404
+
+from coalitions.access import Need, get_coalition_for_user
+
+from .models import Campaign, Target, Task, TextVersion
+
+
+def get_campaign_for_user(user, coalition_slug: str, campaign_slug: str, need: Need = "view") -> Campaign:
+    coalition = get_coalition_for_user(user, coalition_slug, need=need)
+    campaign = Campaign.objects.filter(coalition=coalition, slug=campaign_slug).first()
+    if campaign is None:
+        raise Http404
+    campaign.coalition = coalition
+    campaign.access = coalition.access
+    return campaign
+
+
+def get_target_for_user(user, coalition_slug: str, campaign_slug: str, target_id: int, need: Need = "view") -> Target:
+    campaign = get_campaign_for_user(user, coalition_slug, campaign_slug, need=need)
+    target = Target.objects.filter(campaign=campaign, pk=target_id).first()
+    if target is None:
+        raise Http404
+    target.campaign = campaign
+    return target
+
+
+def get_task_for_user(user, coalition_slug: str, campaign_slug: str, task_id: int, need: Need = "view") -> Task:
+    campaign = get_campaign_for_user(user, coalition_slug, campaign_slug, need=need)
+    task = Task.objects.filter(campaign=campaign, pk=task_id).select_related("target", "organisation", "assignee").first()
+    if task is None:
+        raise Http404
+    task.campaign = campaign
+    return task
+
+
+def get_text_version_for_user(
+    user, coalition_slug: str, campaign_slug: str, version_id: int, need: Need = "view"
+) -> TextVersion:
+    campaign = get_campaign_for_user(user, coalition_slug, campaign_slug, need=need)
+    version = TextVersion.objects.filter(campaign=campaign, pk=version_id).first()
+    if version is None:
+        raise Http404
+    version.campaign = campaign
+    return version

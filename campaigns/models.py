@@ -1,0 +1,323 @@
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coalitions.models import Coalition, Organisation
+
+DUE_SOON_DAYS = 3
+DUPLICATE_CONTACT_DAYS = 14
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+    CLOSED = "closed", _("Closed")
+
+
+class Campaign(models.Model):
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="campaigns")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("short name for links"), max_length=60)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    status = models.CharField(_("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    decision_deadline = models.DateField(
+        _("decision deadline"), null=True, blank=True, help_text=_("The date the decision you want is taken, e.g. a vote.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["coalition", "slug"], name="campaign_slug_unique_in_coalition")]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TextKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    ASK = "ask", _("Ask")
+    SOLUTION = "solution", _("Solution")
+
+
+class TextStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    ADOPTED = "adopted", _("Adopted")
+    SUPERSEDED = "superseded", _("Replaced")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class TextVersion(models.Model):
+    """One wording of the campaign's message, ask or solution, proposed by an organisation."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="texts")
+    kind = models.CharField(_("kind"), max_length=16, choices=TextKind.choices)
+    number = models.PositiveIntegerField()
+    body = models.TextField(_("wording"), max_length=2000)
+    note = models.CharField(_("why this wording"), max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=TextStatus.choices, default=TextStatus.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind", "number"], name="text_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "kind"], condition=Q(status="adopted"), name="one_adopted_text_per_kind"
+            ),
+        ]
+        ordering = ["kind", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.number}"
+
+
+class TextApproval(models.Model):
+    """One organisation's yes to a wording: one vote per organisation, not per person."""
+
+    version = models.ForeignKey(TextVersion, on_delete=models.CASCADE, related_name="approvals")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "organisation"], name="one_approval_per_org")]
+        ordering = ["approved_at"]
+
+
+class TargetKind(models.TextChoices):
+    MINISTER = "minister", _("Minister")
+    MINISTRY = "ministry", _("Ministry")
+    MEMBER_OF_PARLIAMENT = "mp", _("Member of parliament")
+    UNION_LEADER = "union_leader", _("Trade-union leader")
+    RELIGIOUS_COUNCIL = "religious_council", _("Religious council")
+    MEDIA = "media", _("Media outlet")
+    OTHER = "other", _("Other")
+
+
+class Stance(models.IntegerChoices):
+    OPPOSED = -2, _("Opposed")
+    LEANING_AGAINST = -1, _("Leaning against")
+    UNKNOWN = 0, _("Unknown")
+    LEANING_FOR = 1, _("Leaning for")
+    CHAMPION = 2, _("Champion")
+
+
+class Target(models.Model):
+    """A person or institution whose decision the campaign wants to change."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=TargetKind.choices)
+    title = models.CharField(_("title or position"), max_length=200, blank=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    contact_notes = models.TextField(_("notes on how to reach them"), blank=True)
+    influence = models.PositiveSmallIntegerField(
+        _("influence"), validators=[MinValueValidator(1), MaxValueValidator(5)], default=3,
+        help_text=_("1 = little say over the ask, 5 = decides it."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(influence__gte=1) & Q(influence__lte=5), name="target_influence_1_to_5")
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StanceAssessmentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Stance history is append-only.")
+
+    def delete(self):
+        raise TypeError("Stance history is append-only.")
+
+
+class StanceAssessment(models.Model):
+    """What one organisation judged a target's position on the ask to be, on a given day, and why."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="stance_history")
+    stance = models.SmallIntegerField(_("stance on the ask"), choices=Stance.choices)
+    assessed_on = models.DateField(_("as of"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    evidence = models.TextField(_("evidence"), blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = StanceAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-recorded_at", "-pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Stance history is append-only.")
+        super().save(*args, **kwargs)
+
+
+class OutreachRole(models.TextChoices):
+    LEAD = "lead", _("Lead organisation")
+    SUPPORT = "support", _("Supporting organisation")
+
+
+class TargetOrganisation(models.Model):
+    """Which organisations work on a target; at most one of them leads."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="organisations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=OutreachRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "organisation"], name="one_outreach_role_per_org"),
+            models.UniqueConstraint(fields=["target"], condition=Q(role="lead"), name="one_lead_organisation_per_target"),
+        ]
+
+
+class Channel(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS / WhatsApp")
+    EVENT = "event", _("Event")
+    MEDIA = "media", _("Media")
+
+
+class TaskStatus(models.TextChoices):
+    TODO = "todo", _("To do")
+    DOING = "doing", _("Doing")
+    DONE = "done", _("Done")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class DueState(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")
+    DUE_TODAY = "today", _("Due today")
+    DUE_SOON = "soon", _("Due soon")
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=TaskStatus.DONE)
+
+    def in_due_state(self, state: str, today: date):
+        soon = today + timedelta(days=DUE_SOON_DAYS)
+        lookups = {
+            DueState.OVERDUE: Q(due_on__lt=today),
+            DueState.DUE_TODAY: Q(due_on=today),
+            DueState.DUE_SOON: Q(due_on__gt=today, due_on__lte=soon),
+        }
+        return self.open().filter(lookups[state])
+
+
+class Task(models.Model):
+    """An organisation (and maybe one of its people) contacts a target through a channel by a date."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="tasks")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="campaign_tasks"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    due_on = models.DateField(_("due by"))
+    status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.TODO)
+    blocked_reason = models.CharField(_("why it is blocked"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="blocked") | ~Q(blocked_reason=""), name="blocked_task_has_reason"
+            )
+        ]
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.target} ({self.get_channel_display()}, {self.due_on})"
+
+    def due_state(self, today: date) -> DueState | None:
+        if self.status == TaskStatus.DONE:
+            return None
+        if self.due_on < today:
+            return DueState.OVERDUE
+        if self.due_on == today:
+            return DueState.DUE_TODAY
+        if self.due_on <= today + timedelta(days=DUE_SOON_DAYS):
+            return DueState.DUE_SOON
+        return None
+
+
+class Outcome(models.TextChoices):
+    NO_RESPONSE = "no_response", _("No response")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    REFERRED = "referred", _("Referred to someone else")
+    COMMITTED = "committed", _("Committed")
+    REFUSED = "refused", _("Refused")
+
+
+class OutreachLog(models.Model):
+    """What happened when a task was carried out."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="logs")
+    happened_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    attendees = models.TextField(_("who attended"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    summary = models.TextField(_("summary"))
+    next_step = models.CharField(_("next step"), max_length=500, blank=True)
+    next_step_due = models.DateField(_("next step due by"), null=True, blank=True)
+    follow_up = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    stance_assessment = models.ForeignKey(
+        StanceAssessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    logged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-happened_on", "-logged_at"]
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address. Only its hash is kept; a new one revokes the old."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ReminderDigest(models.Model):
+    """Marks that a person's reminder mail for a day has gone out: at most one a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    task_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_reminder_digest_per_day")]

@@ -1,0 +1,255 @@
+"""Reads that campaign pages, exports and feeds share. Each runs a fixed number of queries."""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+
+from coalitions.models import Affiliation, Coalition, CoalitionRole, Organisation, Participation, User
+
+from .models import (
+    DUE_SOON_DAYS,
+    Campaign,
+    DueState,
+    OutreachLog,
+    OutreachRole,
+    Stance,
+    StanceAssessment,
+    Target,
+    TargetOrganisation,
+    Task,
+    TaskStatus,
+    TextApproval,
+    TextKind,
+    TextStatus,
+    TextVersion,
+)
+
+
+def campaigns_of_coalition(coalition: Coalition) -> list[Campaign]:
+    return list(coalition.campaigns.order_by("-created_at"))
+
+
+def _partner_ids(coalition: Coalition):
+    return Participation.objects.filter(coalition=coalition).exclude(role=CoalitionRole.OBSERVER).values("organisation_id")
+
+
+def partner_organisations(coalition: Coalition) -> list[Organisation]:
+    """Organisations that can be given work: leads and members, not observers."""
+    return list(Organisation.objects.filter(pk__in=_partner_ids(coalition)).order_by("name"))
+
+
+def people_of_partners(coalition: Coalition) -> list[Affiliation]:
+    return list(
+        Affiliation.objects.filter(organisation_id__in=_partner_ids(coalition))
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__display_name")
+    )
+
+
+def plan_counts(campaign: Campaign, today: date) -> dict[str, int]:
+    """How the outreach plan stands, for the campaign's front page."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    return campaign.tasks.aggregate(
+        targets=Count("target", distinct=True),
+        open=Count("pk", filter=~Q(status=TaskStatus.DONE)),
+        done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+        overdue=Count("pk", filter=~Q(status=TaskStatus.DONE) & Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=~Q(status=TaskStatus.DONE) & Q(due_on__gte=today, due_on__lte=soon)),
+        blocked=Count("pk", filter=Q(status=TaskStatus.BLOCKED)),
+    )
+
+
+# Shared texts --------------------------------------------------------------------------------
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Segments of ("same" | "removed" | "added", text) turning `old` into `new`, word by word."""
+    before, after = re.findall(r"\s+|[^\s]+", old or ""), re.findall(r"\s+|[^\s]+", new or "")
+    segments: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(("same", "".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(("removed", "".join(before[i1:i2])))
+        if j2 > j1:
+            segments.append(("added", "".join(after[j1:j2])))
+    return segments
+
+
+@dataclass
+class TextSection:
+    kind: TextKind
+    adopted: TextVersion | None
+    pending: list[TextVersion] = field(default_factory=list)
+    history: list[TextVersion] = field(default_factory=list)
+
+
+def text_sections(campaign: Campaign) -> list[TextSection]:
+    """For message, ask and solution: the adopted wording, proposals waiting with their approvals,
+    and every version with its changes against the one before it."""
+    versions = list(
+        campaign.texts.select_related("organisation", "proposed_by").prefetch_related(
+            Prefetch("approvals", queryset=_approvals())
+        )
+    )
+    eligible = set(
+        Participation.objects.filter(coalition_id=campaign.coalition_id)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .values_list("organisation_id", flat=True)
+    )
+    sections = []
+    for kind in TextKind:
+        of_kind = sorted((v for v in versions if v.kind == kind), key=lambda v: v.number)
+        previous = ""
+        for version in of_kind:
+            version.diff = word_diff(previous, version.body)
+            version.counting_approvals = [a for a in version.approvals.all() if a.organisation_id in eligible]
+            version.approving_ids = {a.organisation_id for a in version.counting_approvals}
+            previous = version.body
+        sections.append(
+            TextSection(
+                kind=kind,
+                adopted=next((v for v in of_kind if v.status == TextStatus.ADOPTED), None),
+                pending=[v for v in of_kind if v.status == TextStatus.PENDING],
+                history=list(reversed(of_kind)),
+            )
+        )
+    return sections
+
+
+def _approvals():
+    return TextApproval.objects.select_related("organisation", "approved_by")
+
+
+def adopted_texts(campaign: Campaign) -> dict[str, TextVersion]:
+    return {v.kind: v for v in campaign.texts.filter(status=TextStatus.ADOPTED)}
+
+
+# Targets and the power map -------------------------------------------------------------------
+
+
+def _latest_stance(field_name: str):
+    return Subquery(
+        StanceAssessment.objects.filter(target=OuterRef("pk"))
+        .order_by("-assessed_on", "-recorded_at", "-pk")
+        .values(field_name)[:1]
+    )
+
+
+def targets_with_stance(campaign: Campaign):
+    """Targets with `current_stance` (UNKNOWN when never assessed) and `lead_placement` set."""
+    targets = list(
+        campaign.targets.annotate(latest_stance=_latest_stance("stance"), latest_stance_on=_latest_stance("assessed_on"))
+        .prefetch_related(
+            Prefetch(
+                "organisations",
+                queryset=TargetOrganisation.objects.select_related("organisation").order_by("role", "organisation__name"),
+                to_attr="placements",
+            )
+        )
+        .order_by("-influence", "name")
+    )
+    for target in targets:
+        target.current_stance = Stance(target.latest_stance) if target.latest_stance is not None else Stance.UNKNOWN
+        target.lead_placement = next((p for p in target.placements if p.role == OutreachRole.LEAD), None)
+        target.supporters = [p for p in target.placements if p.role == OutreachRole.SUPPORT]
+    return targets
+
+
+@dataclass
+class PowerMap:
+    stances: list[Stance]
+    rows: list[tuple[int, list[list[Target]]]]
+
+
+def power_map(campaign: Campaign) -> PowerMap:
+    """Influence (rows, 5 at the top) by current stance (columns, opposed to champion)."""
+    stances = sorted(Stance, key=int)
+    cells = {(influence, stance): [] for influence in range(1, 6) for stance in stances}
+    for target in targets_with_stance(campaign):
+        cells[(target.influence, target.current_stance)].append(target)
+    rows = [(influence, [cells[(influence, stance)] for stance in stances]) for influence in range(5, 0, -1)]
+    return PowerMap(stances=stances, rows=rows)
+
+
+def target_detail(target: Target) -> dict:
+    return {
+        "stance_history": list(target.stance_history.select_related("organisation", "recorded_by")),
+        "placements": list(target.organisations.select_related("organisation").order_by("role", "organisation__name")),
+        "tasks": list(target.tasks.select_related("organisation", "assignee").order_by("due_on")),
+        "logs": list(
+            OutreachLog.objects.filter(task__target=target).select_related(
+                "task__organisation", "logged_by", "stance_assessment", "follow_up"
+            )
+        ),
+    }
+
+
+# The outreach board --------------------------------------------------------------------------
+
+
+@dataclass
+class BoardFilters:
+    organisation_ids: set[int] = field(default_factory=set)
+    target_id: int | None = None
+    status: str = ""
+    channel: str = ""
+    due: str = ""
+    assignee_id: int | None = None
+
+
+def board_tasks(campaign: Campaign, filters: BoardFilters, today: date) -> list[Task]:
+    tasks = campaign.tasks.select_related("target", "organisation", "assignee", "follow_up_of")
+    if filters.organisation_ids:
+        tasks = tasks.filter(organisation_id__in=filters.organisation_ids)
+    if filters.target_id:
+        tasks = tasks.filter(target_id=filters.target_id)
+    if filters.status:
+        tasks = tasks.filter(status=filters.status)
+    if filters.channel:
+        tasks = tasks.filter(channel=filters.channel)
+    if filters.assignee_id:
+        tasks = tasks.filter(assignee_id=filters.assignee_id)
+    if filters.due in DueState.values:
+        tasks = tasks.in_due_state(filters.due, today)
+    tasks = list(tasks.order_by("due_on", "target__name", "pk"))
+    for task in tasks:
+        task.due_state_now = task.due_state(today)
+    return tasks
+
+
+def group_tasks(tasks: list[Task], by: str) -> list[tuple[object, list[Task]]]:
+    """Group an ordered task list by target, organisation or due date, keeping the order."""
+    key = {
+        "target": lambda t: t.target,
+        "organisation": lambda t: t.organisation,
+        "due": lambda t: t.due_on,
+    }[by]
+    groups: dict[object, list[Task]] = {}
+    for task in tasks:
+        groups.setdefault(key(task), []).append(task)
+    if by == "due":
+        return sorted(groups.items(), key=lambda item: item[0])
+    return sorted(groups.items(), key=lambda item: str(item[0]).lower())
+
+
+# Calendars and reminders ---------------------------------------------------------------------
+
+
+def tasks_of_person(user: User):
+    """Open and done tasks given to the person, or to one of their organisations with nobody named,
+    in coalitions where that organisation still takes part."""
+    own_organisations = Affiliation.objects.filter(user=user).values("organisation_id")
+    still_partner = Participation.objects.filter(
+        coalition=OuterRef("campaign__coalition"), organisation=OuterRef("organisation")
+    ).exclude(role=CoalitionRole.OBSERVER)
+    return (
+        Task.objects.filter(organisation_id__in=own_organisations)
+        .filter(Q(assignee=user) | Q(assignee__isnull=True))
+        .filter(Exists(still_partner))
+        .select_related("target", "organisation", "campaign__coalition")
+    )

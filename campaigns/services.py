@@ -1,0 +1,453 @@
+"""Every change to campaigns, shared texts, targets and the outreach plan happens here."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coalitions.access import CoalitionAccess, check_coalition_access
+from coalitions.audit import audit_record
+from coalitions.errors import DomainError
+from coalitions.models import AdoptionRule, Affiliation, Coalition, CoalitionRole, Organisation, Participation, User
+
+from .models import (
+    DUPLICATE_CONTACT_DAYS,
+    CalendarFeed,
+    Campaign,
+    OutreachLog,
+    OutreachRole,
+    StanceAssessment,
+    Target,
+    TargetOrganisation,
+    Task,
+    TaskStatus,
+    TextApproval,
+    TextStatus,
+    TextVersion,
+)
+
+CAMPAIGN_FIELDS = ("title", "language", "status", "decision_deadline", "description")
+TARGET_FIELDS = (
+    "name", "kind", "title", "institution", "region", "email", "phone", "address", "contact_notes", "influence",
+)
+TASK_FIELDS = ("assignee", "channel", "due_on", "notes")
+
+
+def _acting(by: User, coalition: Coalition, organisation: Organisation | None = None) -> CoalitionAccess:
+    """The person may change things in the coalition, and (if given) on behalf of `organisation`."""
+    access = check_coalition_access(by, coalition, "act")
+    if organisation is not None and not access.may_act_for(organisation.pk):
+        raise PermissionDenied
+    return access
+
+
+def _own_organisation(access: CoalitionAccess, organisation: Organisation) -> None:
+    """Votes and assessments speak for one of the person's own organisations, even for a lead."""
+    if organisation.pk not in access.acting_organisation_ids:
+        raise PermissionDenied
+
+
+def _require_partner(coalition: Coalition, organisation: Organisation) -> None:
+    """Work is given only to organisations that take part as lead or member."""
+    if not Participation.objects.filter(coalition=coalition, organisation=organisation).exclude(
+        role=CoalitionRole.OBSERVER
+    ).exists():
+        raise DomainError(_("%(organisation)s is not a member of this coalition.") % {"organisation": organisation})
+
+
+def _record(campaign: Campaign, by: User, action: str, **data) -> None:
+    audit_record(
+        coalition=campaign.coalition, actor=by, action=action, data={"campaign": campaign.title, **data}
+    )
+
+
+# Campaigns -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(*, coalition: Coalition, by: User, slug: str, **fields) -> Campaign:
+    check_coalition_access(by, coalition, "lead")
+    if Campaign.objects.filter(coalition=coalition, slug=slug).exists():
+        raise DomainError(_("That short name is taken; please choose another."))
+    campaign = Campaign.objects.create(
+        coalition=coalition, slug=slug, **{key: fields[key] for key in CAMPAIGN_FIELDS if key in fields}
+    )
+    _record(campaign, by, "campaign.created")
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, by: User, **fields) -> Campaign:
+    check_coalition_access(by, campaign.coalition, "lead")
+    old_status = campaign.status
+    for key in CAMPAIGN_FIELDS:
+        if key in fields:
+            setattr(campaign, key, fields[key])
+    campaign.save()
+    if campaign.status != old_status:
+        _record(campaign, by, "campaign.status_changed", old=old_status, new=campaign.status)
+    else:
+        _record(campaign, by, "campaign.updated")
+    return campaign
+
+
+# Shared message, ask and solution ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    approving: frozenset[int]
+    eligible: frozenset[int]
+    rule: str
+
+    @property
+    def needed(self) -> int:
+        if self.rule == AdoptionRule.MAJORITY:
+            count = len(self.eligible) // 2 + 1
+        else:
+            count = len(self.eligible)
+        # A lead may not adopt a text alone, whatever the coalition's size.
+        return max(count, 2)
+
+    @property
+    def agreed(self) -> bool:
+        return len(self.approving) >= self.needed and (
+            self.rule == AdoptionRule.MAJORITY or self.eligible <= self.approving
+        )
+
+
+def text_tally(version: TextVersion) -> Tally:
+    """Votes that count now: one per organisation taking part as lead or member."""
+    coalition = version.campaign.coalition
+    eligible = frozenset(
+        Participation.objects.filter(coalition=coalition)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .values_list("organisation_id", flat=True)
+    )
+    approving = frozenset(version.approvals.values_list("organisation_id", flat=True)) & eligible
+    return Tally(approving=approving, eligible=eligible, rule=coalition.adoption_rule)
+
+
+@transaction.atomic
+def text_propose(
+    *, campaign: Campaign, by: User, organisation: Organisation, kind: str, body: str, note: str = ""
+) -> TextVersion:
+    access = _acting(by, campaign.coalition)
+    _own_organisation(access, organisation)
+    body = body.strip()
+    if not body:
+        raise DomainError(_("Please write the proposed wording."))
+    # Numbers are handed out one at a time per campaign.
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    number = (campaign.texts.filter(kind=kind).aggregate(n=Max("number"))["n"] or 0) + 1
+    version = TextVersion.objects.create(
+        campaign=campaign, kind=kind, number=number, body=body, note=note.strip(), proposed_by=by, organisation=organisation
+    )
+    TextApproval.objects.create(version=version, organisation=organisation, approved_by=by)
+    _record(campaign, by, "text.proposed", kind=kind, number=number, organisation=organisation.short_name)
+    _adopt_if_agreed(version, by)
+    return version
+
+
+@transaction.atomic
+def text_approve(*, version: TextVersion, by: User, organisation: Organisation) -> TextVersion:
+    access = _acting(by, version.campaign.coalition)
+    _own_organisation(access, organisation)
+    locked = TextVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status != TextStatus.PENDING:
+        raise DomainError(_("This wording is no longer waiting for approval."))
+    version.status = locked.status
+    if TextApproval.objects.filter(version=version, organisation=organisation).exists():
+        raise DomainError(_("%(organisation)s has already approved this wording.") % {"organisation": organisation})
+    TextApproval.objects.create(version=version, organisation=organisation, approved_by=by)
+    _record(
+        version.campaign, by, "text.approved", kind=version.kind, number=version.number, organisation=organisation.short_name
+    )
+    _adopt_if_agreed(version, by)
+    return version
+
+
+def _adopt_if_agreed(version: TextVersion, by: User) -> None:
+    if not text_tally(version).agreed:
+        return
+    now = timezone.now()
+    TextVersion.objects.filter(campaign=version.campaign, kind=version.kind, status=TextStatus.ADOPTED).update(
+        status=TextStatus.SUPERSEDED, decided_at=now
+    )
+    version.status = TextStatus.ADOPTED
+    version.decided_at = now
+    version.save(update_fields=["status", "decided_at"])
+    _record(version.campaign, by, "text.adopted", kind=version.kind, number=version.number)
+
+
+@transaction.atomic
+def text_withdraw(*, version: TextVersion, by: User) -> TextVersion:
+    access = _acting(by, version.campaign.coalition)
+    if not (access.is_lead or version.organisation_id in access.acting_organisation_ids):
+        raise PermissionDenied
+    locked = TextVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status != TextStatus.PENDING:
+        raise DomainError(_("This wording is no longer waiting for approval."))
+    version.status = TextStatus.WITHDRAWN
+    version.decided_at = timezone.now()
+    version.save(update_fields=["status", "decided_at"])
+    _record(version.campaign, by, "text.withdrawn", kind=version.kind, number=version.number)
+    return version
+
+
+# Targets and stance --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_create(*, campaign: Campaign, by: User, **fields) -> Target:
+    _acting(by, campaign.coalition)
+    target = Target.objects.create(campaign=campaign, **{key: fields[key] for key in TARGET_FIELDS if key in fields})
+    _record(campaign, by, "target.added", target=target.name)
+    return target
+
+
+@transaction.atomic
+def target_update(*, target: Target, by: User, **fields) -> Target:
+    _acting(by, target.campaign.coalition)
+    for key in TARGET_FIELDS:
+        if key in fields:
+            setattr(target, key, fields[key])
+    target.save()
+    _record(target.campaign, by, "target.updated", target=target.name)
+    return target
+
+
+@transaction.atomic
+def stance_assess(
+    *, target: Target, by: User, organisation: Organisation, stance: int, assessed_on: date, evidence: str = ""
+) -> StanceAssessment:
+    access = _acting(by, target.campaign.coalition)
+    _own_organisation(access, organisation)
+    return _stance_record(
+        target=target, by=by, organisation=organisation, stance=stance, assessed_on=assessed_on, evidence=evidence
+    )
+
+
+def _stance_record(*, target, by, organisation, stance, assessed_on, evidence) -> StanceAssessment:
+    assessment = StanceAssessment.objects.create(
+        target=target, stance=stance, assessed_on=assessed_on, organisation=organisation, recorded_by=by,
+        evidence=evidence.strip(),
+    )
+    _record(
+        target.campaign, by, "stance.assessed", target=target.name, stance=int(stance),
+        organisation=organisation.short_name, on=assessed_on.isoformat(),
+    )
+    return assessment
+
+
+@transaction.atomic
+def target_organisation_set(*, target: Target, by: User, organisation: Organisation, role: str) -> TargetOrganisation:
+    """Leads place any organisation; a member places its own, and may lead only where nobody does."""
+    _acting(by, target.campaign.coalition, organisation)
+    _require_partner(target.campaign.coalition, organisation)
+    current_lead = target.organisations.filter(role=OutreachRole.LEAD).exclude(organisation=organisation).first()
+    if role == OutreachRole.LEAD and current_lead is not None:
+        raise DomainError(
+            _("%(organisation)s already leads the work on this target.") % {"organisation": current_lead.organisation}
+        )
+    try:
+        with transaction.atomic():
+            placement, _created = TargetOrganisation.objects.update_or_create(
+                target=target, organisation=organisation, defaults={"role": role}
+            )
+    except IntegrityError as error:
+        # Another request made someone else the lead at the same moment.
+        raise DomainError(_("Another organisation has just taken the lead on this target.")) from error
+    _record(target.campaign, by, "target.organisation_set", target=target.name, organisation=organisation.short_name, role=role)
+    return placement
+
+
+@transaction.atomic
+def target_organisation_remove(*, target: Target, by: User, organisation: Organisation) -> None:
+    _acting(by, target.campaign.coalition, organisation)
+    deleted, _rows = TargetOrganisation.objects.filter(target=target, organisation=organisation).delete()
+    if deleted:
+        _record(target.campaign, by, "target.organisation_removed", target=target.name, organisation=organisation.short_name)
+
+
+# Outreach plan -------------------------------------------------------------------------------
+
+
+class ContactOverlap(DomainError):
+    """Another organisation contacted, or plans to contact, the same target within two weeks."""
+
+    def __init__(self, tasks: list[Task], logs: list[OutreachLog]):
+        super().__init__(
+            _("Another organisation contacted or plans to contact this target within %(days)s days.")
+            % {"days": DUPLICATE_CONTACT_DAYS}
+        )
+        self.tasks = tasks
+        self.logs = logs
+
+
+def contact_overlaps(*, target: Target, organisation: Organisation, around: date, exclude_task: Task | None = None):
+    window = (around - timedelta(days=DUPLICATE_CONTACT_DAYS), around + timedelta(days=DUPLICATE_CONTACT_DAYS))
+    tasks = (
+        Task.objects.filter(target=target, due_on__range=window)
+        .exclude(organisation=organisation)
+        .select_related("organisation")
+    )
+    if exclude_task is not None:
+        tasks = tasks.exclude(pk=exclude_task.pk)
+    logs = (
+        OutreachLog.objects.filter(task__target=target, happened_on__range=window)
+        .exclude(task__organisation=organisation)
+        .select_related("task__organisation")
+    )
+    return list(tasks), list(logs)
+
+
+def _check_assignee(organisation: Organisation, assignee: User | None) -> None:
+    if assignee is not None and not Affiliation.objects.filter(organisation=organisation, user=assignee).exists():
+        raise DomainError(_("%(person)s does not belong to %(organisation)s.") % {"person": assignee, "organisation": organisation})
+
+
+@transaction.atomic
+def task_plan(
+    *,
+    campaign: Campaign,
+    by: User,
+    target: Target,
+    organisation: Organisation,
+    channel: str,
+    due_on: date,
+    assignee: User | None = None,
+    notes: str = "",
+    acknowledge_overlap: bool = False,
+    follow_up_of: Task | None = None,
+) -> Task:
+    _acting(by, campaign.coalition, organisation)
+    if target.campaign_id != campaign.pk:
+        raise PermissionDenied
+    _require_partner(campaign.coalition, organisation)
+    _check_assignee(organisation, assignee)
+    if not acknowledge_overlap:
+        tasks, logs = contact_overlaps(target=target, organisation=organisation, around=due_on)
+        if tasks or logs:
+            raise ContactOverlap(tasks, logs)
+    task = Task.objects.create(
+        campaign=campaign, target=target, organisation=organisation, assignee=assignee, channel=channel,
+        due_on=due_on, notes=notes.strip(), created_by=by, follow_up_of=follow_up_of,
+    )
+    _record(
+        campaign, by, "task.planned", target=target.name, organisation=organisation.short_name,
+        channel=channel, due=due_on.isoformat(),
+    )
+    return task
+
+
+def _task_access(task: Task, by: User) -> None:
+    _acting(by, task.campaign.coalition, task.organisation)
+
+
+@transaction.atomic
+def task_update(*, task: Task, by: User, **fields) -> Task:
+    _task_access(task, by)
+    _check_assignee(task.organisation, fields.get("assignee", task.assignee))
+    for key in TASK_FIELDS:
+        if key in fields:
+            setattr(task, key, fields[key].strip() if key == "notes" else fields[key])
+    task.save()
+    _record(task.campaign, by, "task.updated", target=task.target.name, organisation=task.organisation.short_name)
+    return task
+
+
+@transaction.atomic
+def task_status_set(*, task: Task, by: User, status: str, blocked_reason: str = "") -> Task:
+    """To do, doing or blocked; a task is done only with a log of what happened (task_complete)."""
+    _task_access(task, by)
+    if status == TaskStatus.DONE:
+        raise DomainError(_("Record what happened to mark a task done."))
+    blocked_reason = blocked_reason.strip()
+    if status == TaskStatus.BLOCKED and not blocked_reason:
+        raise DomainError(_("Please say why the task is blocked."))
+    old = task.status
+    task.status = status
+    task.blocked_reason = blocked_reason if status == TaskStatus.BLOCKED else ""
+    task.completed_at = None
+    task.save(update_fields=["status", "blocked_reason", "completed_at"])
+    _record(
+        task.campaign, by, "task.status_changed", target=task.target.name, organisation=task.organisation.short_name,
+        old=old, new=status, reason=task.blocked_reason,
+    )
+    return task
+
+
+@transaction.atomic
+def task_complete(
+    *,
+    task: Task,
+    by: User,
+    happened_on: date,
+    channel: str,
+    outcome: str,
+    summary: str,
+    attendees: str = "",
+    next_step: str = "",
+    next_step_due: date | None = None,
+    stance: int | None = None,
+) -> OutreachLog:
+    """Check a task off with what happened; a next step becomes the follow-up task."""
+    _task_access(task, by)
+    task = Task.objects.select_for_update().select_related("campaign__coalition", "target", "organisation").get(pk=task.pk)
+    if task.status == TaskStatus.DONE:
+        raise DomainError(_("This task has already been checked off."))
+    if next_step_due and not next_step.strip():
+        raise DomainError(_("Please describe the next step."))
+    log = OutreachLog(
+        task=task, happened_on=happened_on, channel=channel, outcome=outcome, summary=summary.strip(),
+        attendees=attendees.strip(), next_step=next_step.strip(), next_step_due=next_step_due, logged_by=by,
+    )
+    if stance is not None:
+        log.stance_assessment = _stance_record(
+            target=task.target, by=by, organisation=task.organisation, stance=stance, assessed_on=happened_on,
+            evidence=summary,
+        )
+    if next_step_due:
+        # The follow-up continues the same organisation's thread with this target, so it does not
+        # warn about overlapping with itself.
+        log.follow_up = Task.objects.create(
+            campaign=task.campaign, target=task.target, organisation=task.organisation, assignee=task.assignee,
+            channel=task.channel, due_on=next_step_due, notes=next_step.strip(), created_by=by, follow_up_of=task,
+        )
+    log.save()
+    task.status = TaskStatus.DONE
+    task.blocked_reason = ""
+    task.completed_at = timezone.now()
+    task.save(update_fields=["status", "blocked_reason", "completed_at"])
+    _record(
+        task.campaign, by, "task.completed", target=task.target.name, organisation=task.organisation.short_name,
+        outcome=outcome, follow_up=next_step_due.isoformat() if next_step_due else "",
+    )
+    return log
+
+
+# Calendar feeds ------------------------------------------------------------------------------
+
+
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, user: User) -> str:
+    """A new secret address for the person's calendar; any earlier one stops working."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": calendar_token_hash(token)})
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()

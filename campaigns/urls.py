@@ -1,0 +1,40 @@
+from django.urls import path
+
+from .views import calendar, campaigns, plan, targets, texts
+
+app_urls = [
+    path("", campaigns.campaign_list, name="campaign_list"),
+    path("new/", campaigns.campaign_create, name="campaign_create"),
+    path("<slug:campaign_slug>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("<slug:campaign_slug>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("<slug:campaign_slug>/texts/", texts.campaign_texts, name="campaign_texts"),
+    path("<slug:campaign_slug>/texts/<int:version_id>/approve/", texts.text_approve, name="text_approve"),
+    path("<slug:campaign_slug>/texts/<int:version_id>/withdraw/", texts.text_withdraw, name="text_withdraw"),
+    path("<slug:campaign_slug>/targets/", targets.target_list, name="target_list"),
+    path("<slug:campaign_slug>/targets/new/", targets.target_create, name="target_create"),
+    path("<slug:campaign_slug>/targets/<int:target_id>/", targets.target_detail, name="target_detail"),
+    path("<slug:campaign_slug>/targets/<int:target_id>/edit/", targets.target_edit, name="target_edit"),
+    path("<slug:campaign_slug>/targets/<int:target_id>/stance/", targets.stance_assess, name="stance_assess"),
+    path(
+        "<slug:campaign_slug>/targets/<int:target_id>/organisations/",
+        targets.target_organisation_set,
+        name="target_organisation_set",
+    ),
+    path(
+        "<slug:campaign_slug>/targets/<int:target_id>/organisations/<int:organisation_id>/remove/",
+        targets.target_organisation_remove,
+        name="target_organisation_remove",
+    ),
+    path("<slug:campaign_slug>/power-map/", targets.power_map, name="power_map"),
+    path("<slug:campaign_slug>/plan/", plan.plan_board, name="plan_board"),
+    path("<slug:campaign_slug>/plan.csv", plan.plan_csv, name="plan_csv"),
+    path("<slug:campaign_slug>/tasks/new/", plan.task_create, name="task_create"),
+    path("<slug:campaign_slug>/tasks/<int:task_id>/", plan.task_edit, name="task_edit"),
+    path("<slug:campaign_slug>/tasks/<int:task_id>/status/", plan.task_status, name="task_status"),
+    path("<slug:campaign_slug>/tasks/<int:task_id>/complete/", plan.task_complete, name="task_complete"),
+]
+
+calendar_urls = [
+    path("", calendar.calendar_settings, name="calendar_settings"),
+    path("<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+]
