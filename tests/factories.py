@@ -109,3 +109,34 @@ class StaffInvitationFactory(_InvitationFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     role = AffiliationRole.STAFF
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Campaign"
+
+    coalition = factory.SubFactory(CoalitionFactory)
+    title = factory.Sequence(lambda n: f"Campaign {n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    status = "active"
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Target"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda n: f"Target {n}")
+    kind = "ministry"
+    influence = 3
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Task"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    target = factory.LazyAttribute(lambda task: TargetFactory(campaign=task.campaign))
+    organisation = factory.SubFactory(OrganisationFactory)
+    channel = "meeting"
+    due_on = factory.LazyFunction(lambda: __import__("datetime").date.today())
