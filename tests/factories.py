@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -139,4 +139,4 @@ class TaskFactory(factory.django.DjangoModelFactory):
     target = factory.LazyAttribute(lambda task: TargetFactory(campaign=task.campaign))
     organisation = factory.SubFactory(OrganisationFactory)
     channel = "meeting"
-    due_on = factory.LazyFunction(lambda: __import__("datetime").date.today())
+    due_on = factory.LazyFunction(date.today)
