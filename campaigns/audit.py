@@ -22,7 +22,8 @@ def _day(value: str) -> str:
 
 
 def _text(d: dict) -> dict:
-    return {**d, "kind": _label(TextKind, d["kind"])}
+    # Mid-sentence, like the channel and role labels: "wording 2 of the ask of …".
+    return {**d, "kind": _label(TextKind, d["kind"]).lower()}
 
 
 register_audit_actions(

@@ -170,6 +170,10 @@ class StanceAssessment(models.Model):
             raise TypeError("Stance history is append-only.")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        # Deleting one object bypasses the queryset's guard; the history goes only with its target.
+        raise TypeError("Stance history is append-only.")
+
 
 class OutreachRole(models.TextChoices):
     LEAD = "lead", _("Lead organisation")

@@ -85,7 +85,8 @@ def campaign_create(*, coalition: Coalition, by: User, slug: str, **fields) -> C
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, by: User, **fields) -> Campaign:
     check_coalition_access(by, campaign.coalition, "lead")
-    old_status = campaign.status
+    # Read from the database: a bound ModelForm has already written the new values on the instance.
+    old_status = Campaign.objects.values_list("status", flat=True).get(pk=campaign.pk)
     for key in CAMPAIGN_FIELDS:
         if key in fields:
             setattr(campaign, key, fields[key])
@@ -164,6 +165,11 @@ def text_approve(*, version: TextVersion, by: User, organisation: Organisation) 
         raise DomainError(_("This wording is no longer waiting for approval."))
     version.status = locked.status
     if TextApproval.objects.filter(version=version, organisation=organisation).exists():
+        if text_tally(version).agreed:
+            # Enough votes without a new one: an organisation left, became an observer, or the
+            # rule was eased since the last vote. A repeated yes confirms the adoption.
+            _adopt_if_agreed(version, by)
+            return version
         raise DomainError(_("%(organisation)s has already approved this wording.") % {"organisation": organisation})
     TextApproval.objects.create(version=version, organisation=organisation, approved_by=by)
     _record(

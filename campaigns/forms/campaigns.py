@@ -9,7 +9,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["title", "slug", "language", "status", "decision_deadline", "description"]
-        widgets = {"decision_deadline": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"decision_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"slug": _("Letters, digits and hyphens, used in links. Leave empty to make one from the title.")}
 
     def __init__(self, *args, coalition=None, **kwargs):

@@ -136,6 +136,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "invitations-purge": {"task": "coalitions.tasks.invitations_purge", "schedule": 6 * 3600},
     "sessions-purge": {"task": "coalitions.tasks.sessions_purge", "schedule": 24 * 3600},
+    # Hourly, so that a digest missed while the worker was down goes out later the same day;
+    # the task itself sends each person at most one a day.
+    "reminders-send": {"task": "campaigns.tasks.reminders_send", "schedule": 3600},
 }
 
 AUTH_USER_MODEL = "coalitions.User"
@@ -220,6 +223,8 @@ LOGO_STORED_SIZE = 512
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
+# Where people reach the site; links in mail sent by the worker, outside any request, start with it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", True)
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))

@@ -1,10 +1,14 @@
-// Live activity: the socket pushes audit entries with sequence numbers; on reconnect we ask for
-// everything after the last number we saw, so nothing is missed while the link was down.
+// Live updates. The socket pushes numbered activity entries; on reconnect we ask for everything
+// after the last number we saw, so nothing is missed while the link was down.
+// - [data-live-feed]: an activity list; new entries are added at the top.
+// - [data-live-notice]: a notice that partners changed something, with a link to reload.
 (function () {
   const feed = document.querySelector("[data-live-feed]");
-  if (!feed || !("WebSocket" in window)) return;
+  const notice = document.querySelector("[data-live-notice]");
+  const anchor = feed || notice;
+  if (!anchor || !("WebSocket" in window)) return;
   const status = document.querySelector("[data-live-status]");
-  let lastSeq = parseInt(feed.dataset.seq || "0", 10);
+  let lastSeq = parseInt(anchor.dataset.seq || "0", 10);
   let delay = 1000;
   let socket;
 
@@ -13,19 +17,25 @@
   function show(event) {
     if (event.seq <= lastSeq) return;
     lastSeq = event.seq;
-    const item = document.createElement("li");
-    item.dataset.seq = event.seq;
-    item.className = "new";
-    const time = document.createElement("time");
-    time.dateTime = event.at;
-    time.textContent = new Date(event.at).toLocaleString();
-    item.append(time, " ", event.text);
-    feed.prepend(item);
+    if (feed) {
+      const item = document.createElement("li");
+      item.dataset.seq = event.seq;
+      item.className = "new";
+      const time = document.createElement("time");
+      time.dateTime = event.at;
+      time.textContent = new Date(event.at).toLocaleString();
+      item.append(time, " ", event.text);
+      feed.prepend(item);
+    }
+    if (notice) {
+      notice.querySelector("[data-live-text]").textContent = event.text;
+      notice.hidden = false;
+    }
   }
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + feed.dataset.socket + "?after=" + lastSeq);
+    socket = new WebSocket(scheme + location.host + anchor.dataset.socket + "?after=" + lastSeq);
     socket.onopen = () => { delay = 1000; setStatus("●"); };
     socket.onmessage = (message) => {
       const event = JSON.parse(message.data);

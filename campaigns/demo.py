@@ -1,0 +1,511 @@
+"""Demo campaigns: India's push for a yes to ILO Convention 189 (won, 2010–2011) and equal pay for
+women agricultural day labourers in Bangladesh (running, with work due around today, so that the
+boards, the calendar and the reminder mail have something to show).
+
+Everything goes through the campaign services, as it would from the pages, so the demo checks the
+rules too and fills each coalition's activity trail. Dates that the services set to "now" are then
+moved back to when things happened; the activity trail keeps the day the demo was loaded.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from coalitions import demo as coalition_demo
+from coalitions.models import Coalition, CoalitionRole, Organisation, OrganisationKind, User
+
+from . import services
+from .models import (
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Outcome,
+    OutreachLog,
+    OutreachRole,
+    Stance,
+    Target,
+    TargetKind,
+    Task,
+    TaskStatus,
+    TextApproval,
+    TextKind,
+    TextStatus,
+    TextVersion,
+)
+
+INDIA = "india-domestic-workers"
+BANGLADESH = "bangladesh-equal-pay"
+
+BANGLADESH_ORGANISATIONS = {
+    "wlrn": dict(
+        name="Women Labourers' Rights Network (demo)", acronym="WLRN", kind=OrganisationKind.NGO, country="BD",
+        regions=["Rangpur", "Rajshahi", "Khulna"], member_count=40_000,
+    ),
+    "ksu": dict(
+        name="Krishi Shramik Union, agricultural workers' union (demo)", acronym="KSU",
+        kind=OrganisationKind.TRADE_UNION, country="BD", regions=["Rangpur", "Dinajpur", "Mymensingh"],
+        member_count=65_000,
+    ),
+    "cwf": dict(
+        name="Char Women's Forum (demo)", acronym="CWF", kind=OrganisationKind.COMMUNITY_GROUP, country="BD",
+        regions=["Kurigram", "Gaibandha"], member_count=6_000,
+    ),
+    "nage": dict(
+        name="National Alliance for Gender Equality (demo)", acronym="NAGE", kind=OrganisationKind.NGO, country="BD",
+        regions=["Dhaka"],
+    ),
+}
+BANGLADESH_PEOPLE = {
+    "bnwlrn": ("wlrn", "WLRN coordinator", "en"),
+    "bnksu": ("ksu", "KSU organiser", "en"),
+    # A community forum's facilitator who reads the platform in Bengali.
+    "bncwf": ("cwf", "CWF সমন্বয়কারী", "bn"),
+    "bnnage": ("nage", "NAGE policy officer", "en"),
+}
+BANGLADESH_COALITION = dict(
+    slug=BANGLADESH,
+    name="Equal pay for women agricultural day labourers (Bangladesh)",
+    language="en",
+    description=(
+        "Networks, unions and community groups agreed on one message, one ask and one solution. Local groups "
+        "work from the bottom up with Union Parishads; national organisations and alliances from the top down, "
+        "towards the cabinet and the Women's Development Policy."
+    ),
+    founder="bnwlrn",
+    founding_lead="wlrn",
+    members=[("ksu", CoalitionRole.MEMBER), ("cwf", CoalitionRole.MEMBER), ("nage", CoalitionRole.MEMBER)],
+    handover=None,
+)
+
+if BANGLADESH not in {spec["slug"] for spec in coalition_demo.COALITIONS}:
+    coalition_demo.register(BANGLADESH_ORGANISATIONS, BANGLADESH_PEOPLE, [BANGLADESH_COALITION])
+
+
+def load() -> None:
+    _india()
+    _bangladesh()
+
+
+# Helpers -------------------------------------------------------------------------------------
+
+
+def _user(login: str) -> User:
+    return coalition_demo.demo_user(login)
+
+
+def _organisation(login: str) -> Organisation:
+    return coalition_demo.demo_organisation(coalition_demo.PEOPLE[login][0])
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def _texts(campaign: Campaign, kind: str, body: str, proposer: str, approvers: list[str], on: date) -> TextVersion:
+    """A wording proposed by one organisation and approved by the others, one a day from `on`."""
+    version = services.text_propose(
+        campaign=campaign, by=_user(proposer), organisation=_organisation(proposer), kind=kind, body=body
+    )
+    approved_on = on
+    for login in approvers:
+        approved_on += timedelta(days=1)
+        services.text_approve(version=version, by=_user(login), organisation=_organisation(login))
+        TextApproval.objects.filter(version=version, organisation=_organisation(login)).update(
+            approved_at=_at(approved_on)
+        )
+    TextApproval.objects.filter(version=version, organisation=_organisation(proposer)).update(approved_at=_at(on))
+    TextVersion.objects.filter(pk=version.pk).update(proposed_at=_at(on), decided_at=_at(approved_on, 11))
+    # The wording it replaced stopped counting the day this one was adopted.
+    TextVersion.objects.filter(campaign=campaign, kind=kind, status=TextStatus.SUPERSEDED, number__lt=version.number).update(
+        decided_at=_at(approved_on, 11)
+    )
+    return version
+
+
+def _target(campaign: Campaign, by: str, *, lead: str, supporters: tuple[str, ...] = (), **fields) -> Target:
+    target = services.target_create(campaign=campaign, by=_user(by), **fields)
+    Target.objects.filter(pk=target.pk).update(created_at=campaign.created_at)
+    services.target_organisation_set(target=target, by=_user(by), organisation=_organisation(lead), role=OutreachRole.LEAD)
+    for login in supporters:
+        services.target_organisation_set(
+            target=target, by=_user(by), organisation=_organisation(login), role=OutreachRole.SUPPORT
+        )
+    return target
+
+
+def _stance(target: Target, login: str, stance: int, on: date, evidence: str) -> None:
+    services.stance_assess(
+        target=target, by=_user(login), organisation=_organisation(login), stance=stance, assessed_on=on,
+        evidence=evidence,
+    )
+
+
+def _task(
+    campaign: Campaign, planner: str, target: Target, login: str, channel: str, due_on: date, *,
+    planned_on: date, assigned: bool = True, notes: str = "",
+) -> Task:
+    """`login`'s organisation contacts the target; `assigned` names that login as the person doing it."""
+    task = services.task_plan(
+        campaign=campaign, by=_user(planner), target=target, organisation=_organisation(login), channel=channel,
+        due_on=due_on, assignee=_user(login) if assigned else None, notes=notes, acknowledge_overlap=True,
+    )
+    Task.objects.filter(pk=task.pk).update(created_at=_at(planned_on))
+    return task
+
+
+def _done(
+    task: Task, login: str, on: date, outcome: str, summary: str, *, next_channel: str | None = None, **log
+) -> OutreachLog:
+    """Check the task off with what happened on `on`; a next step with a date becomes a follow-up,
+    by `next_channel` when it is not the channel of this task."""
+    result = services.task_complete(
+        task=task, by=_user(login), happened_on=on, channel=task.channel, outcome=outcome, summary=summary, **log
+    )
+    Task.objects.filter(pk=task.pk).update(completed_at=_at(on, 18))
+    OutreachLog.objects.filter(pk=result.pk).update(logged_at=_at(on, 18))
+    if result.follow_up is not None:
+        if next_channel and next_channel != task.channel:
+            services.task_update(task=result.follow_up, by=_user(login), channel=next_channel)
+        Task.objects.filter(pk=result.follow_up_id).update(created_at=_at(on, 18))
+    return result
+
+
+def _follow_up(log: OutreachLog) -> Task:
+    return Task.objects.get(pk=log.follow_up_id)
+
+
+# India: ILO Convention 189 -------------------------------------------------------------------
+
+INDIA_PARTNERS = ["ndwm", "cftui", "areds", "cwmi", "ycwi"]
+
+
+def _india() -> None:
+    coalition = Coalition.objects.get(slug=INDIA)
+    if Campaign.objects.filter(coalition=coalition, slug="ilo-c189").exists():
+        return
+    campaign = services.campaign_create(
+        coalition=coalition, by=_user("ndwm"), slug="ilo-c189",
+        title="Ratify ILO Convention 189 on domestic workers", language="en", status=CampaignStatus.ACTIVE,
+        decision_deadline=date(2011, 6, 16),
+        description=(
+            "Won: on 16 June 2011 the International Labour Conference adopted Convention 189 on decent work for "
+            "domestic workers, and the Government of India, very critical of a convention in June 2010, voted yes. "
+            "Each of the five partner organisations worked on its own target group in the states where it is "
+            "active. Ratification by India and labour law protection for domestic workers are still to come."
+        ),
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=_at(date(2010, 7, 1)))
+    campaign.refresh_from_db()
+    others = [login for login in INDIA_PARTNERS if login != "ndwm"]
+
+    _texts(
+        campaign, TextKind.MESSAGE,
+        "Domestic work is work. Domestic workers have the right to decent work, like every other worker.",
+        "ndwm", others, date(2010, 7, 5),
+    )
+    _texts(
+        campaign, TextKind.ASK,
+        "The Government of India supports a strong ILO Convention on decent work for domestic workers.",
+        "cftui", ["ndwm", "areds", "cwmi", "ycwi"], date(2010, 7, 5),
+    )
+    _texts(
+        campaign, TextKind.SOLUTION,
+        "India ratifies the Convention and extends the protection of its labour laws (minimum wages, limits on "
+        "working hours, weekly rest, social security) to domestic workers.",
+        "ndwm", others, date(2010, 7, 5),
+    )
+    # Once the draft had its number and the date of the vote was set, the ask said exactly what to do.
+    _texts(
+        campaign, TextKind.ASK,
+        "The Government of India votes yes to ILO Convention 189 on decent work for domestic workers at the "
+        "International Labour Conference on 16 June 2011.",
+        "ndwm", others, date(2011, 3, 28),
+    )
+    _texts(
+        campaign, TextKind.SOLUTION,
+        "India ratifies ILO Convention 189 and extends the protection of its labour laws (minimum wages, limits "
+        "on working hours, weekly rest, social security) to domestic workers.",
+        "ndwm", others, date(2011, 3, 28),
+    )
+
+    unions = _target(
+        campaign, "ndwm", lead="cftui", supporters=("ndwm",),
+        name="Leaders of the major Indian trade unions", kind=TargetKind.UNION_LEADER,
+        title="Presidents and general secretaries", institution="Central trade union organisations",
+        region="National", influence=3,
+        contact_notes="CFTUI knows them personally; meet them one by one rather than write.",
+    )
+    bishops = _target(
+        campaign, "ndwm", lead="cwmi", supporters=("ycwi",),
+        name="Catholic Bishops' Conference of India – Council of Bishops", kind=TargetKind.RELIGIOUS_COUNCIL,
+        institution="Catholic Bishops' Conference of India", region="National", influence=2,
+        contact_notes="Through the secretariat of its commission for labour.",
+    )
+    ministry = _target(
+        campaign, "ndwm", lead="ndwm", supporters=("cftui",),
+        name="Ministry of Labour and Employment", kind=TargetKind.MINISTRY, title="Secretary (Labour)",
+        institution="Government of India", region="National", influence=5,
+        address="Shram Shakti Bhawan, Rafi Marg, New Delhi 110001",
+        contact_notes="Speaks for the Government at the International Labour Conference.",
+    )
+    prime_minister = _target(
+        campaign, "ndwm", lead="ndwm", supporters=("cftui", "areds", "cwmi", "ycwi"),
+        name="Prime Minister of India", kind=TargetKind.MINISTER, title="Prime Minister",
+        institution="Prime Minister's Office", region="National", influence=5,
+        address="Prime Minister's Office, South Block, New Delhi 110011",
+    )
+    kerala_mps = _target(
+        campaign, "ndwm", lead="ndwm", supporters=("cftui", "cwmi"),
+        name="Members of Parliament from Kerala", kind=TargetKind.MEMBER_OF_PARLIAMENT, institution="Lok Sabha",
+        region="Kerala", influence=2,
+    )
+    tamil_nadu_mps = _target(
+        campaign, "ndwm", lead="areds", supporters=("ycwi",),
+        name="Members of Parliament from Tamil Nadu", kind=TargetKind.MEMBER_OF_PARLIAMENT, institution="Lok Sabha",
+        region="Tamil Nadu", influence=2,
+    )
+    media = _target(
+        campaign, "ndwm", lead="ycwi", supporters=("ndwm",),
+        name="Newspapers and television in Tamil Nadu and Kerala", kind=TargetKind.MEDIA, region="Tamil Nadu, Kerala",
+        influence=2,
+    )
+
+    # The Ministry of Labour: from very critical to a yes vote.
+    _stance(
+        ministry, "ndwm", Stance.OPPOSED, date(2010, 6, 15),
+        "Very critical at the International Labour Conference 2010: the Government's delegate doubted that a "
+        "convention could be applied inside private homes and preferred a recommendation only.",
+    )
+    _stance(unions, "cftui", Stance.UNKNOWN, date(2010, 7, 15), "Most union leaders have never taken a position on domestic workers.")
+    _stance(prime_minister, "ndwm", Stance.UNKNOWN, date(2010, 7, 15), "No public statement on domestic workers.")
+
+    meeting = _task(
+        campaign, "ndwm", unions, "cftui", Channel.MEETING, date(2010, 9, 30), planned_on=date(2010, 7, 20),
+        notes="Meet each leader in person; bring the coalition's message and ask.",
+    )
+    log = _done(
+        meeting, "cftui", date(2010, 9, 21), Outcome.COMMITTED,
+        "CFTUI met the leaders of the major Indian trade unions personally, one by one. Most had not discussed "
+        "domestic workers before; all agreed to raise the convention in the workers' group.",
+        attendees="CFTUI president and general secretary; leaders of the major central trade unions",
+        next_step="Send them the joint letter and ask for their support in writing",
+        next_step_due=date(2011, 2, 28), next_channel=Channel.LETTER, stance=Stance.LEANING_FOR,
+    )
+    _done(
+        _follow_up(log), "cftui", date(2011, 2, 18), Outcome.COMMITTED,
+        "Written support from the union federations; the workers' group position for the Conference 2011 "
+        "backs a convention with a recommendation.",
+        stance=Stance.CHAMPION,
+    )
+
+    letter = _task(
+        campaign, "ndwm", bishops, "cwmi", Channel.LETTER, date(2010, 10, 15), planned_on=date(2010, 7, 20),
+        notes="Letter to the Council of Bishops with the message and the ask.",
+    )
+    log = _done(
+        letter, "cwmi", date(2010, 10, 8), Outcome.REFERRED,
+        "The secretariat acknowledged the letter and passed it to the bishops' commission for labour.",
+        next_step="Meet the commission's secretary", next_step_due=date(2011, 1, 31), next_channel=Channel.MEETING,
+    )
+    _done(
+        _follow_up(log), "cwmi", date(2011, 1, 24), Outcome.COMMITTED,
+        "The commission will ask parishes in the southern states to host the signature campaign and will write "
+        "to the Prime Minister.",
+        attendees="CWM-I secretary and president; YCW-I organiser; commission secretary",
+        stance=Stance.LEANING_FOR,
+    )
+
+    visit = _task(
+        campaign, "ndwm", ministry, "ndwm", Channel.MEETING, date(2010, 10, 31), planned_on=date(2010, 7, 20),
+        notes="Delegation of the five organisations; bring the joint letter.",
+    )
+    log = _done(
+        visit, "ndwm", date(2010, 10, 27), Outcome.ACKNOWLEDGED,
+        "Officials heard the five organisations but still doubted that a convention could be enforced in "
+        "private homes.",
+        attendees="NDWM coordinator, CFTUI general secretary; two officials of the ministry",
+        next_step="Bring figures on wages and hours of domestic workers in Kerala and Tamil Nadu",
+        next_step_due=date(2011, 3, 15),
+    )
+    _done(
+        _follow_up(log), "ndwm", date(2011, 3, 10), Outcome.ACKNOWLEDGED,
+        "Constructive: the officials no longer oppose a convention and took our figures for the Government's "
+        "consultation with unions and employers.",
+        stance=Stance.LEANING_FOR,
+    )
+    vote = _task(
+        campaign, "ndwm", ministry, "ndwm", Channel.EVENT, date(2011, 6, 16), planned_on=date(2011, 4, 1),
+        notes="International Labour Conference, Geneva: the vote.",
+    )
+    _done(
+        vote, "ndwm", date(2011, 6, 16), Outcome.COMMITTED,
+        "The Government of India voted yes: the International Labour Conference adopted Convention 189 and "
+        "Recommendation 201 on decent work for domestic workers.",
+        stance=Stance.CHAMPION,
+    )
+
+    joint_letter = _task(
+        campaign, "ndwm", prime_minister, "ndwm", Channel.LETTER, date(2011, 4, 15), planned_on=date(2011, 2, 1),
+        notes="Letter under the heading of the five organisations with the signatures of the five presidents; "
+        "each organisation approves it and sends its logo.",
+    )
+    _done(
+        joint_letter, "ndwm", date(2011, 4, 11), Outcome.ACKNOWLEDGED,
+        "The joint letter with the five logos and the signatures of the five presidents went to the Prime "
+        "Minister's Office, which acknowledged it.",
+    )
+    postcards = {
+        "ndwm": "Members in the states where NDWM works sent postcards.",
+        "cftui": "Union members in Kerala, Tamil Nadu and Andhra Pradesh sent postcards.",
+        "areds": "The women's collective in Tamil Nadu sent postcards from its village groups.",
+        "cwmi": "Members and parishes in the southern states sent postcards.",
+        "ycwi": "Young workers in Tamil Nadu and Maharashtra sent postcards.",
+    }
+    for login, summary in postcards.items():
+        postcard = _task(
+            campaign, "ndwm", prime_minister, login, Channel.LETTER, date(2011, 5, 31), planned_on=date(2011, 4, 1),
+            notes="Postcard campaign to the Prime Minister.",
+        )
+        _done(postcard, login, date(2011, 5, 27), Outcome.NO_RESPONSE, summary)
+    _stance(
+        prime_minister, "ndwm", Stance.CHAMPION, date(2011, 6, 16),
+        "The Government of India voted yes at the International Labour Conference.",
+    )
+
+    kerala_day = _task(
+        campaign, "ndwm", kerala_mps, "ndwm", Channel.EVENT, date(2011, 4, 30), planned_on=date(2011, 2, 1),
+        notes="One day of public meetings and signature campaigns at public places across Kerala.",
+    )
+    _done(
+        kerala_day, "ndwm", date(2011, 4, 24), Outcome.ACKNOWLEDGED,
+        "On one day more than 5,000 domestic workers held public meetings and signature campaigns across "
+        "Kerala; the signatures went to the Members of Parliament from Kerala.",
+        stance=Stance.LEANING_FOR,
+    )
+    mps = _task(
+        campaign, "ndwm", tamil_nadu_mps, "areds", Channel.MEETING, date(2011, 5, 15), planned_on=date(2011, 2, 1),
+    )
+    _done(
+        mps, "areds", date(2011, 5, 9), Outcome.COMMITTED,
+        "Members of the women's collective met MPs in their constituencies; several promised to write to the "
+        "Minister of Labour.",
+        stance=Stance.LEANING_FOR,
+    )
+    press = _task(
+        campaign, "ndwm", media, "ycwi", Channel.MEDIA, date(2011, 6, 5), planned_on=date(2011, 4, 1),
+        notes="Press conference before the Conference in Geneva.",
+    )
+    _done(
+        press, "ycwi", date(2011, 6, 2), Outcome.ACKNOWLEDGED,
+        "Press conference in Chennai with domestic workers from Tamil Nadu; regional papers reported on it.",
+    )
+
+    services.campaign_update(campaign=campaign, by=_user("ndwm"), status=CampaignStatus.WON)
+
+
+# Bangladesh: equal pay -----------------------------------------------------------------------
+
+
+def _bangladesh() -> None:
+    coalition = Coalition.objects.get(slug=BANGLADESH)
+    if Campaign.objects.filter(coalition=coalition, slug="equal-pay").exists():
+        return
+    today = timezone.localdate()
+    started = today - timedelta(days=45)
+    campaign = services.campaign_create(
+        coalition=coalition, by=_user("bnwlrn"), slug="equal-pay",
+        title="Equal pay in government-supported agriculture work", language="en", status=CampaignStatus.ACTIVE,
+        description=(
+            "Women day labourers are paid less than men for the same work in the fields, also in programmes the "
+            "government pays for. Partners were chosen for their impact, their reach and the rights-based message."
+        ),
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=_at(started))
+    campaign.refresh_from_db()
+    approvers = ["bnksu", "bncwf", "bnnage"]
+    texts = {
+        TextKind.MESSAGE: "Women have equal rights to job opportunities and wages",
+        TextKind.ASK: "Establish equal pay in government-supported agriculture work",
+        TextKind.SOLUTION: "Local governments take an active role in enforcing laws and regulations regarding equal pay",
+    }
+    for kind, body in texts.items():
+        _texts(campaign, kind, body, "bnwlrn", approvers, started + timedelta(days=2))
+
+    agriculture = _target(
+        campaign, "bnwlrn", lead="bnnage", supporters=("bnksu",),
+        name="Ministry of Agriculture", kind=TargetKind.MINISTRY, institution="Government of Bangladesh",
+        region="Dhaka", influence=5, contact_notes="Its programmes hire the day labourers.",
+    )
+    women = _target(
+        campaign, "bnwlrn", lead="bnwlrn", supporters=("bnnage",),
+        name="Ministry of Women and Children Affairs", kind=TargetKind.MINISTRY,
+        institution="Government of Bangladesh", region="Dhaka", influence=4,
+    )
+    kurigram = _target(
+        campaign, "bnwlrn", lead="bncwf", supporters=("bnksu",),
+        name="Union Parishad chairs, Kurigram district", kind=TargetKind.OTHER, title="Chairs",
+        institution="Union Parishads", region="Kurigram", influence=3,
+    )
+    rangpur = _target(
+        campaign, "bnwlrn", lead="bnksu",
+        name="Union Parishad chairs, Rangpur district", kind=TargetKind.OTHER, title="Chairs",
+        institution="Union Parishads", region="Rangpur", influence=3,
+    )
+    cabinet = _target(
+        campaign, "bnwlrn", lead="bnnage", supporters=("bnwlrn",),
+        name="The Cabinet", kind=TargetKind.OTHER, institution="Cabinet Division, Government of Bangladesh",
+        region="Dhaka", influence=5,
+    )
+    _stance(
+        agriculture, "bnnage", Stance.LEANING_AGAINST, today - timedelta(days=30),
+        "Officials say wages in their programmes follow local market rates.",
+    )
+    _stance(
+        women, "bnwlrn", Stance.LEANING_FOR, today - timedelta(days=28),
+        "Points to the Women's Development Policy, which asks for equal wages.",
+    )
+
+    letter = _task(
+        campaign, "bnwlrn", women, "bnwlrn", Channel.LETTER, today - timedelta(days=14),
+        planned_on=started + timedelta(days=7), notes="Letter with the coalition's message, ask and solution.",
+    )
+    _done(
+        letter, "bnwlrn", today - timedelta(days=16), Outcome.ACKNOWLEDGED,
+        "The ministry acknowledged the letter and offered a meeting with the joint secretary.",
+        next_step="Meeting with the joint secretary", next_step_due=today + timedelta(days=2),
+        next_channel=Channel.MEETING,
+    )
+    courtyard = _task(
+        campaign, "bnwlrn", kurigram, "bncwf", Channel.EVENT, today - timedelta(days=12),
+        planned_on=started + timedelta(days=7), notes="Courtyard meeting of women day labourers; invite the chairs.",
+    )
+    _done(
+        courtyard, "bncwf", today - timedelta(days=12), Outcome.ACKNOWLEDGED,
+        "Sixty women day labourers told two Union Parishad chairs what they and the men are paid for the same "
+        "work; the chairs acknowledged the gap.",
+        attendees="CWF facilitator, women's group leaders, two Union Parishad chairs",
+        next_step="Raise equal pay with all the chairs at the upazila coordination meeting",
+        next_step_due=today - timedelta(days=3), next_channel=Channel.MEETING,
+    )
+    wage_slips = _task(
+        campaign, "bnwlrn", agriculture, "bnksu", Channel.LETTER, today, planned_on=today - timedelta(days=10),
+        notes="Letter with the wage slips collected from day labourers in Rangpur.",
+    )
+    services.task_status_set(task=wage_slips, by=_user("bnksu"), status=TaskStatus.DOING)
+    _task(
+        campaign, "bnwlrn", agriculture, "bnnage", Channel.MEETING, today + timedelta(days=1),
+        planned_on=today - timedelta(days=10), assigned=False,
+        notes="Meeting with the programme directors; whoever of NAGE can go.",
+    )
+    _task(
+        campaign, "bnwlrn", rangpur, "bnksu", Channel.EVENT, today + timedelta(days=10),
+        planned_on=today - timedelta(days=5), notes="Union meeting of day labourers with the chairs invited.",
+    )
+    position = _task(
+        campaign, "bnwlrn", cabinet, "bnnage", Channel.LETTER, today + timedelta(days=21),
+        planned_on=today - timedelta(days=5), notes="Position paper on equal pay for the Women's Development Policy.",
+    )
+    services.task_status_set(
+        task=position, by=_user("bnnage"), status=TaskStatus.BLOCKED,
+        blocked_reason="Waiting for the alliance's member organisations to sign the position paper.",
+    )

@@ -1,0 +1,168 @@
+"""The daily reminder mail: each person's open tasks that are overdue, due today or due soon.
+
+A task goes to the person named on it; with nobody named (or when that person has left the
+organisation or was switched off) it goes to the admins of its organisation, so that the
+organisation still hears of it. Tasks of organisations that no longer take part in the coalition,
+or only watch as observers, remind nobody. Nothing about due states is stored: they are worked
+out from the due date on the day the mail is written.
+"""
+
+import operator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import reduce
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from coalitions.mail import email_queue
+from coalitions.models import Affiliation, AffiliationRole, CoalitionRole, Participation, User
+
+from .models import DUE_SOON_DAYS, CampaignStatus, DueState, ReminderDigest, Task, TaskStatus
+
+TEMPLATE = "campaigns/email/reminder_digest"
+SECTIONS = (DueState.OVERDUE, DueState.DUE_TODAY, DueState.DUE_SOON)
+# A draft campaign may already have work under way; a won, lost or closed one is history, and
+# what was left open in it should stop calling people.
+REMINDING_CAMPAIGN_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
+
+
+@dataclass
+class DigestItem:
+    task: Task
+    url: str
+    # True when the mail reaches the person as an admin of the organisation, not as the one named.
+    for_organisation: bool
+
+
+@dataclass
+class DigestSection:
+    state: DueState
+    items: list[DigestItem] = field(default_factory=list)
+
+
+@dataclass
+class Digest:
+    user: User
+    sections: list[DigestSection]
+    boards: list[dict]
+
+    @property
+    def task_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _task_url(task: Task) -> str:
+    return _absolute(
+        reverse(
+            "task_edit",
+            kwargs={"slug": task.campaign.coalition.slug, "campaign_slug": task.campaign.slug, "task_id": task.pk},
+        )
+    )
+
+
+def _board_url(task: Task) -> str:
+    return _absolute(
+        reverse("plan_board", kwargs={"slug": task.campaign.coalition.slug, "campaign_slug": task.campaign.slug})
+    )
+
+
+def due_tasks(today: date) -> list[Task]:
+    """Open tasks, overdue, due today or due soon, of partner organisations in live campaigns."""
+    still_partner = Participation.objects.filter(
+        coalition=OuterRef("campaign__coalition"), organisation=OuterRef("organisation")
+    ).exclude(role=CoalitionRole.OBSERVER)
+    due = reduce(operator.or_, (Task.objects.in_due_state(state, today) for state in SECTIONS))
+    return list(
+        due.filter(campaign__status__in=REMINDING_CAMPAIGN_STATUSES)
+        .filter(Exists(still_partner))
+        .select_related("campaign__coalition", "target", "organisation", "assignee")
+        .order_by("due_on", "target__name", "pk")
+    )
+
+
+def reminder_digests(today: date) -> list[Digest]:
+    """One digest per person with something due, leaving out people already reminded today."""
+    tasks = due_tasks(today)
+    affiliations = Affiliation.objects.filter(
+        organisation_id__in={task.organisation_id for task in tasks}, user__is_active=True
+    ).select_related("user")
+    members: dict[int, set[int]] = {}
+    admins: dict[int, list[User]] = {}
+    for affiliation in affiliations:
+        members.setdefault(affiliation.organisation_id, set()).add(affiliation.user_id)
+        if affiliation.role == AffiliationRole.ADMIN:
+            admins.setdefault(affiliation.organisation_id, []).append(affiliation.user)
+
+    reminded = set(ReminderDigest.objects.filter(day=today).values_list("user_id", flat=True))
+    people: dict[int, User] = {}
+    items: dict[int, list[DigestItem]] = {}
+    boards: dict[int, dict[int, dict]] = {}
+    for task in tasks:
+        named = task.assignee if task.assignee_id in members.get(task.organisation_id, ()) else None
+        recipients = [named] if named is not None else admins.get(task.organisation_id, [])
+        for person in recipients:
+            if person.pk in reminded:
+                continue
+            people[person.pk] = person
+            items.setdefault(person.pk, []).append(
+                DigestItem(task=task, url=_task_url(task), for_organisation=named is None)
+            )
+            boards.setdefault(person.pk, {}).setdefault(
+                task.campaign_id, {"campaign": task.campaign, "url": _board_url(task)}
+            )
+
+    digests = []
+    for person_id, person_items in items.items():
+        sections = [DigestSection(state=state) for state in SECTIONS]
+        by_state = {section.state: section for section in sections}
+        for item in person_items:
+            by_state[item.task.due_state(today)].items.append(item)
+        digests.append(
+            Digest(
+                user=people[person_id],
+                sections=[section for section in sections if section.items],
+                boards=sorted(boards[person_id].values(), key=lambda board: board["campaign"].title.lower()),
+            )
+        )
+    return sorted(digests, key=lambda digest: digest.user.pk)
+
+
+def reminder_digest_send(digest: Digest, today: date) -> bool:
+    """Mark the person's digest of the day as sent, then queue the mail; False if one went already.
+
+    The mark comes first and the mail leaves only once it commits, so two runs at the same
+    moment (beat catching up, a second beat by mistake) cannot both mail the same person.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ReminderDigest.objects.create(user=digest.user, day=today, task_count=digest.task_count)
+        except IntegrityError:
+            return False
+        email_queue(
+            to=digest.user.email,
+            template=TEMPLATE,
+            context={
+                "name": str(digest.user),
+                "today": today,
+                "sections": digest.sections,
+                "boards": digest.boards,
+                "count": digest.task_count,
+                "soon_days": DUE_SOON_DAYS,
+                "blocked": TaskStatus.BLOCKED,
+            },
+            language=digest.user.language,
+        )
+    return True
+
+
+def reminder_digests_send(*, today: date) -> int:
+    """Send every person who has tasks due their digest for `today`, once; returns how many went."""
+    return sum(reminder_digest_send(digest, today) for digest in reminder_digests(today))

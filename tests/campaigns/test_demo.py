@@ -1,0 +1,236 @@
+"""The demo campaigns: India's won vote for ILO Convention 189 and Bangladesh's running equal-pay plan."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from campaigns import demo as campaign_demo
+from campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    OutreachLog,
+    OutreachRole,
+    Stance,
+    StanceAssessment,
+    Target,
+    TargetOrganisation,
+    Task,
+    TaskStatus,
+    TextApproval,
+    TextKind,
+    TextStatus,
+    TextVersion,
+)
+from campaigns.reminders import reminder_digests
+from coalitions import demo as coalition_demo
+from coalitions.models import AuditEntry, Coalition, CoalitionRole, Organisation, User
+
+INDIA_PARTNERS = {"NDWM", "CFTUI", "AREDS", "CWM-I", "YCW-I"}
+BANGLADESH_PARTNERS = {"WLRN", "KSU", "CWF", "NAGE"}
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def _campaign(coalition_slug: str) -> Campaign:
+    return Campaign.objects.get(coalition__slug=coalition_slug)
+
+
+def _adopted(campaign: Campaign) -> dict[str, TextVersion]:
+    return {version.kind: version for version in campaign.texts.filter(status=TextStatus.ADOPTED)}
+
+
+def _approvers(version: TextVersion) -> set[str]:
+    return set(version.approvals.values_list("organisation__acronym", flat=True))
+
+
+def _leads(campaign: Campaign) -> dict[str, str]:
+    return dict(
+        TargetOrganisation.objects.filter(target__campaign=campaign, role=OutreachRole.LEAD).values_list(
+            "target__name", "organisation__acronym"
+        )
+    )
+
+
+def _counts() -> dict[str, int]:
+    models = (
+        Campaign, TextVersion, TextApproval, Target, TargetOrganisation, StanceAssessment, Task, OutreachLog,
+        AuditEntry, Coalition, Organisation, User,
+    )
+    return {model.__name__: model.objects.count() for model in models}
+
+
+# India ---------------------------------------------------------------------------------------
+
+
+def test_india_campaign_is_won_with_the_vote_as_its_deadline(seeded):
+    campaign = _campaign("india-domestic-workers")
+
+    assert campaign.title == "Ratify ILO Convention 189 on domestic workers"
+    assert campaign.status == CampaignStatus.WON
+    assert campaign.decision_deadline == date(2011, 6, 16)
+    assert "voted yes" in campaign.description
+
+
+def test_india_texts_are_adopted_by_the_five_partners_without_the_observer(seeded):
+    campaign = _campaign("india-domestic-workers")
+    adopted = _adopted(campaign)
+
+    assert set(adopted) == set(TextKind.values)
+    assert "votes yes to ILO Convention 189" in adopted[TextKind.ASK].body
+    assert "16 June 2011" in adopted[TextKind.ASK].body
+    assert "ratifies ILO Convention 189" in adopted[TextKind.SOLUTION].body
+    assert "decent work" in adopted[TextKind.MESSAGE].body
+    for version in campaign.texts.all():
+        assert _approvers(version) == INDIA_PARTNERS
+        assert date(2010, 1, 1) <= version.proposed_at.date() <= date(2011, 6, 16)
+    # The first ask was replaced by the precise one, so the history has something to compare.
+    assert list(campaign.texts.filter(kind=TextKind.ASK).order_by("number").values_list("status", flat=True)) == [
+        TextStatus.SUPERSEDED, TextStatus.ADOPTED,
+    ]
+
+
+def test_india_targets_are_led_by_the_organisation_that_works_on_them(seeded):
+    leads = _leads(_campaign("india-domestic-workers"))
+
+    assert leads["Leaders of the major Indian trade unions"] == "CFTUI"
+    assert leads["Catholic Bishops' Conference of India – Council of Bishops"] == "CWM-I"
+    assert leads["Ministry of Labour and Employment"] == "NDWM"
+    assert leads["Prime Minister of India"] == "NDWM"
+    assert {"Members of Parliament from Kerala", "Members of Parliament from Tamil Nadu"} <= set(leads)
+    kinds = dict(Target.objects.filter(campaign=_campaign("india-domestic-workers")).values_list("name", "kind"))
+    assert kinds["Leaders of the major Indian trade unions"] == "union_leader"
+    assert kinds["Catholic Bishops' Conference of India – Council of Bishops"] == "religious_council"
+    assert kinds["Ministry of Labour and Employment"] == "ministry"
+    assert kinds["Prime Minister of India"] == "minister"
+    assert "media" in kinds.values() and "mp" in kinds.values()
+
+
+def test_ministry_of_labour_moves_from_very_critical_to_constructive_to_a_yes_vote(seeded):
+    ministry = Target.objects.get(name="Ministry of Labour and Employment")
+    history = list(ministry.stance_history.order_by("assessed_on").values_list("assessed_on", "stance", "evidence"))
+
+    assert [(day, stance) for day, stance, _evidence in history] == [
+        (date(2010, 6, 15), Stance.OPPOSED),
+        (date(2011, 3, 10), Stance.LEANING_FOR),
+        (date(2011, 6, 16), Stance.CHAMPION),
+    ]
+    assert "Very critical" in history[0][2]
+    assert "Constructive" in history[1][2]
+    assert "voted yes" in history[2][2]
+
+
+def test_postcard_campaign_to_the_prime_minister_involves_every_partner(seeded):
+    prime_minister = Target.objects.get(name="Prime Minister of India")
+    letters = prime_minister.tasks.filter(channel="letter")
+
+    assert set(letters.values_list("organisation__acronym", flat=True)) == INDIA_PARTNERS
+    assert set(prime_minister.organisations.filter(role=OutreachRole.SUPPORT).values_list("organisation__acronym", flat=True)) == INDIA_PARTNERS - {"NDWM"}
+    assert letters.filter(notes__contains="five presidents").count() == 1
+
+
+def test_india_work_is_all_done_in_2010_and_2011_with_what_happened(seeded):
+    campaign = _campaign("india-domestic-workers")
+    tasks = campaign.tasks.all()
+    logs = OutreachLog.objects.filter(task__campaign=campaign)
+
+    assert tasks.count() >= 12
+    assert set(tasks.values_list("status", flat=True)) == {TaskStatus.DONE}
+    assert logs.count() == tasks.count()
+    for task in tasks:
+        assert 2010 <= task.due_on.year <= 2011 and 2010 <= task.completed_at.year <= 2011
+        assert 2010 <= task.created_at.year <= 2011
+    for log in logs:
+        assert date(2010, 1, 1) <= log.happened_on <= date(2011, 6, 16)
+    summaries = " ".join(logs.values_list("summary", flat=True))
+    assert "CFTUI met the leaders of the major Indian trade unions personally" in summaries
+    assert "more than 5,000 domestic workers" in summaries and "Kerala" in summaries
+    # A next step became a follow-up task, itself checked off later.
+    assert tasks.filter(follow_up_of__isnull=False).count() >= 3
+
+
+# Bangladesh ----------------------------------------------------------------------------------
+
+
+def test_bangladesh_coalition_has_its_demo_organisations_and_logins(seeded):
+    coalition = Coalition.objects.get(slug="bangladesh-equal-pay")
+    roles = dict(coalition.participations.values_list("organisation__acronym", "role"))
+
+    assert coalition.language == "en"
+    assert roles == {"WLRN": CoalitionRole.LEAD, "KSU": CoalitionRole.MEMBER, "CWF": CoalitionRole.MEMBER, "NAGE": CoalitionRole.MEMBER}
+    for organisation in Organisation.objects.filter(acronym__in=BANGLADESH_PARTNERS):
+        assert organisation.name.endswith("(demo)")
+        assert organisation.country == "BD" and organisation.regions
+    languages = dict(User.objects.filter(email__startswith="bn").values_list("email", "language"))
+    assert set(languages) == {"bnwlrn@demo.example", "bnksu@demo.example", "bncwf@demo.example", "bnnage@demo.example"}
+    assert "bn" in languages.values()
+
+
+def test_bangladesh_campaign_has_the_exact_message_ask_and_solution_adopted_by_all(seeded):
+    adopted = _adopted(_campaign("bangladesh-equal-pay"))
+
+    assert adopted[TextKind.MESSAGE].body == "Women have equal rights to job opportunities and wages"
+    assert adopted[TextKind.ASK].body == "Establish equal pay in government-supported agriculture work"
+    assert adopted[TextKind.SOLUTION].body == (
+        "Local governments take an active role in enforcing laws and regulations regarding equal pay"
+    )
+    for version in adopted.values():
+        assert _approvers(version) == BANGLADESH_PARTNERS
+
+
+def test_bangladesh_plan_has_work_overdue_due_today_due_soon_later_and_blocked(seeded):
+    campaign = _campaign("bangladesh-equal-pay")
+    today = timezone.localdate()
+    tasks = list(campaign.tasks.select_related("target"))
+    states = {task.due_state(today) for task in tasks}
+
+    assert campaign.status == CampaignStatus.ACTIVE
+    assert {"overdue", "today", "soon", None} <= states
+    assert any(task.status == TaskStatus.DONE for task in tasks)
+    assert any(task.due_state(today) is None and task.status != TaskStatus.DONE for task in tasks)
+    [blocked] = [task for task in tasks if task.status == TaskStatus.BLOCKED]
+    assert blocked.blocked_reason
+    assert {"Ministry of Agriculture", "Ministry of Women and Children Affairs", "The Cabinet"} <= {
+        task.target.name for task in tasks
+    }
+    assert Target.objects.filter(campaign=campaign, name__startswith="Union Parishad chairs").exists()
+
+
+def test_bangladesh_logins_have_reminders_to_read(seeded):
+    readers = {digest.user.email for digest in reminder_digests(timezone.localdate())}
+
+    assert readers == {"bnwlrn@demo.example", "bnksu@demo.example", "bncwf@demo.example", "bnnage@demo.example"}
+
+
+# The whole run -------------------------------------------------------------------------------
+
+
+def test_seed_demo_runs_twice_and_changes_nothing_the_second_time(seeded):
+    before = _counts()
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert _counts() == before
+    assert before["Campaign"] == 2
+
+
+def test_activity_trails_stay_numbered_without_gaps(seeded):
+    for coalition in Coalition.objects.filter(slug__in=["india-domestic-workers", "bangladesh-equal-pay"]):
+        seqs = list(AuditEntry.objects.filter(coalition=coalition).order_by("seq").values_list("seq", flat=True))
+        assert seqs == list(range(1, coalition.last_event_seq + 1))
+        assert AuditEntry.objects.filter(coalition=coalition, action="task.completed").exists()
+
+
+def test_readme_lists_every_demo_login():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    listed = set(re.findall(r"`([a-z0-9]+)@demo\.example`", readme))
+
+    assert set(campaign_demo.BANGLADESH_PEOPLE) <= set(coalition_demo.PEOPLE)
+    assert listed == set(coalition_demo.PEOPLE)

@@ -1,0 +1,296 @@
+"""The daily reminder mail: who gets it, what it lists, in which language, and only once a day."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from campaigns.models import CampaignStatus, ReminderDigest, TaskStatus
+from campaigns.reminders import reminder_digest_send, reminder_digests, reminder_digests_send
+from campaigns.tasks import reminders_send
+from coalitions.models import Affiliation, CoalitionRole, Participation
+from config.celery import app
+from tests.factories import CampaignFactory, TargetFactory, TaskFactory, person_in
+
+SITE = "https://coalition.example"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks, mailoutbox):
+    """Runs the beat task as beat would, with the mail it queues after commit delivered."""
+
+    def send():
+        with django_capture_on_commit_callbacks(execute=True):
+            reminders_send.delay()
+        return mailoutbox
+
+    return send
+
+
+def _task(campaign, target, organisation, due_on, **fields):
+    return TaskFactory(campaign=campaign, target=target, organisation=organisation, due_on=due_on, **fields)
+
+
+def _body(message) -> str:
+    return message.body
+
+
+def _mails_to(mailoutbox, user) -> list:
+    return [message for message in mailoutbox if message.to == [user.email]]
+
+
+# What the digest says ------------------------------------------------------------------------
+
+
+def test_assignee_gets_overdue_due_today_and_due_soon_tasks_in_that_order(world, campaign, target, today, run):
+    staff = world.member_staff
+    org = world.member_org
+    soon = _task(campaign, target, org, today + timedelta(days=3), assignee=staff, channel="letter")
+    due_today = _task(campaign, target, org, today, assignee=staff, channel="call")
+    overdue = _task(campaign, target, org, today - timedelta(days=5), assignee=staff, channel="meeting")
+    _task(campaign, target, org, today + timedelta(days=4), assignee=staff)  # not due yet
+    _task(campaign, target, org, today - timedelta(days=1), assignee=staff, status=TaskStatus.DONE)
+
+    mailoutbox = run()
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [staff.email]
+    assert message.subject == "[Coalition] Reminder: 3 campaign tasks need you"
+    body = _body(message)
+    assert f"Hello {staff.display_name}," in body
+    headings = [body.index("OVERDUE"), body.index("DUE TODAY"), body.index("DUE IN THE NEXT 3 DAYS")]
+    assert headings == sorted(headings)
+    task_links = [body.index(f"/tasks/{task.pk}/") for task in (overdue, due_today, soon)]
+    assert task_links == sorted(task_links)
+    assert headings[0] < task_links[0] < headings[1] < task_links[1] < headings[2] < task_links[2]
+    assert body.count("/tasks/") == 3
+    assert f"{SITE}/c/{world.coalition.slug}/campaigns/{campaign.slug}/tasks/{overdue.pk}/" in body
+    assert f"{SITE}/c/{world.coalition.slug}/campaigns/{campaign.slug}/plan/" in body
+    assert "Ministry of Labour: Meeting, " in body
+    assert "Nobody is named" not in body
+    assert ReminderDigest.objects.get(user=staff).task_count == 3
+
+
+def test_digest_is_written_in_the_language_of_its_reader(world, campaign, target, today, run):
+    world.member_staff.language = "fr"
+    world.member_staff.save()
+    due = today - timedelta(days=40)
+    _task(campaign, target, world.member_org, due, assignee=world.member_staff)
+    _task(campaign, target, world.lead_org, due, assignee=world.lead)
+
+    mailoutbox = run()
+
+    french = _body(_mails_to(mailoutbox, world.member_staff)[0])
+    english = _body(_mails_to(mailoutbox, world.lead)[0])
+    with translation.override("fr"):
+        assert date_format(due, "DATE_FORMAT") in french
+        assert gettext("OVERDUE") in french
+        assert gettext("Meeting") in french
+    with translation.override("en"):
+        assert date_format(due, "DATE_FORMAT") not in french
+        assert date_format(due, "DATE_FORMAT") in english
+
+
+def test_blocked_task_shows_why_it_is_blocked(world, campaign, target, today, run):
+    _task(
+        campaign, target, world.member_org, today, assignee=world.member_staff,
+        status=TaskStatus.BLOCKED, blocked_reason="The minister's office is closed for the elections",
+    )
+
+    body = _body(run()[0])
+
+    assert "Blocked: The minister's office is closed for the elections" in body
+
+
+def test_one_mail_lists_the_tasks_of_every_campaign_with_a_link_to_each_board(world, campaign, target, today, run):
+    second = CampaignFactory(coalition=world.coalition, title="Equal pay", slug="equal-pay")
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    _task(second, TargetFactory(campaign=second), world.member_org, today, assignee=world.member_staff)
+
+    mailoutbox = run()
+
+    assert len(mailoutbox) == 1
+    body = _body(mailoutbox[0])
+    assert f"- Equal pay: {SITE}/c/{world.coalition.slug}/campaigns/equal-pay/plan/" in body
+    assert f"- Ratify ILO C189: {SITE}/c/{world.coalition.slug}/campaigns/c189/plan/" in body
+
+
+# Who gets it ---------------------------------------------------------------------------------
+
+
+def test_task_with_nobody_named_goes_to_the_admins_of_its_organisation(world, campaign, target, today, run):
+    task = _task(campaign, target, world.member_org, today + timedelta(days=1))
+
+    mailoutbox = run()
+
+    assert [message.to for message in mailoutbox] == [[world.org_admin.email]]
+    body = _body(mailoutbox[0])
+    assert f"/tasks/{task.pk}/" in body
+    assert f"it comes to you as an admin of {world.member_org.short_name}" in body
+
+
+def test_assignee_who_left_the_organisation_is_replaced_by_its_admins(world, campaign, target, today, run):
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    Affiliation.objects.filter(user=world.member_staff).delete()
+
+    mailoutbox = run()
+
+    assert [message.to for message in mailoutbox] == [[world.org_admin.email]]
+
+
+def test_switched_off_people_get_nothing_and_their_tasks_go_to_the_admins(world, campaign, target, today, run):
+    world.member_staff.is_active = False
+    world.member_staff.save()
+    world.lead.is_active = False
+    world.lead.save()
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    _task(campaign, target, world.lead_org, today)  # its only admin is switched off
+
+    mailoutbox = run()
+
+    assert [message.to for message in mailoutbox] == [[world.org_admin.email]]
+
+
+def test_tasks_of_an_organisation_now_observing_remind_nobody(world, campaign, target, today, run):
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    _task(campaign, target, world.member_org, today)
+    Participation.objects.filter(coalition=world.coalition, organisation=world.member_org).update(
+        role=CoalitionRole.OBSERVER
+    )
+
+    assert run() == []
+    assert not ReminderDigest.objects.exists()
+
+
+def test_tasks_of_an_organisation_that_left_the_coalition_remind_nobody(world, campaign, target, today, run):
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    Participation.objects.filter(coalition=world.coalition, organisation=world.member_org).delete()
+
+    assert run() == []
+
+
+@pytest.mark.parametrize(
+    ("status", "reminds"),
+    [
+        (CampaignStatus.DRAFT, True),
+        (CampaignStatus.ACTIVE, True),
+        (CampaignStatus.WON, False),
+        (CampaignStatus.LOST, False),
+        (CampaignStatus.CLOSED, False),
+    ],
+)
+def test_only_draft_and_active_campaigns_remind(status, reminds, world, campaign, target, today, run):
+    campaign.status = status
+    campaign.save()
+    _task(campaign, target, world.member_org, today - timedelta(days=1), assignee=world.member_staff)
+
+    assert len(run()) == (1 if reminds else 0)
+
+
+def test_nothing_due_sends_nothing(world, campaign, target, today, run):
+    _task(campaign, target, world.member_org, today + timedelta(days=4), assignee=world.member_staff)
+    _task(campaign, target, world.member_org, today - timedelta(days=3), assignee=world.member_staff, status="done")
+    _task(campaign, target, world.member_org, today - timedelta(days=3), status="done")
+
+    assert run() == []
+    assert not ReminderDigest.objects.exists()
+
+
+# Once a day ----------------------------------------------------------------------------------
+
+
+def test_a_second_run_the_same_day_sends_nothing(world, campaign, target, today, run):
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    _task(campaign, target, world.lead_org, today)
+
+    assert len(run()) == 2
+    # A task planned later in the day waits for tomorrow's mail.
+    _task(campaign, target, world.member_org, today + timedelta(days=1), assignee=world.member_staff)
+    assert len(run()) == 2
+    assert ReminderDigest.objects.filter(day=today).count() == 2
+
+
+def test_the_next_day_sends_again(world, campaign, target, today, run, django_capture_on_commit_callbacks):
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    mailoutbox = run()
+    assert len(mailoutbox) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = reminder_digests_send(today=today + timedelta(days=1))
+
+    assert sent == 1
+    assert len(mailoutbox) == 2
+    assert "OVERDUE" in mailoutbox[1].body and "OVERDUE" not in mailoutbox[0].body
+    assert sorted(ReminderDigest.objects.values_list("day", flat=True)) == [today, today + timedelta(days=1)]
+
+
+def test_a_run_that_finds_the_day_already_marked_sends_nothing(
+    world, campaign, target, today, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Another run marked the person between this run's reading and its writing.
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    [digest] = reminder_digests(today)
+    ReminderDigest.objects.create(user=world.member_staff, day=today, task_count=1)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert reminder_digest_send(digest, today) is False
+
+    assert callbacks == []
+    assert mailoutbox == []
+    assert ReminderDigest.objects.count() == 1
+
+
+def test_a_mail_that_cannot_be_written_leaves_the_day_unmarked(world, campaign, target, today, monkeypatch):
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+
+    def broken(**kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr("campaigns.reminders.email_queue", broken)
+    with pytest.raises(RuntimeError):
+        reminder_digests_send(today=today)
+
+    assert not ReminderDigest.objects.exists()
+
+
+def test_reading_who_to_remind_takes_the_same_queries_for_few_and_many_tasks(
+    world, campaign, target, today, django_assert_num_queries
+):
+    for _ in range(3):
+        _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    with django_assert_num_queries(3):
+        few = reminder_digests(today)
+
+    others = [person_in(world.coalition, CoalitionRole.MEMBER) for _ in range(10)]
+    for person in others:
+        organisation = person.affiliations.get().organisation
+        for days in range(-2, 4):
+            _task(campaign, target, organisation, today + timedelta(days=days), assignee=person)
+    with django_assert_num_queries(3):
+        many = reminder_digests(today)
+
+    assert [digest.task_count for digest in few] == [3]
+    assert sorted(digest.task_count for digest in many) == [3] + [6] * 10
+
+
+# Beat ----------------------------------------------------------------------------------------
+
+
+def test_beat_runs_the_reminders_every_hour():
+    entries = [entry for entry in app.conf.beat_schedule.values() if entry["task"] == "campaigns.tasks.reminders_send"]
+    assert len(entries) == 1
+    assert entries[0]["schedule"] == 3600
+    assert app.tasks["campaigns.tasks.reminders_send"].name == reminders_send.name
