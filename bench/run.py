@@ -70,6 +70,59 @@ def bench_pages() -> dict:
     return results
 
 
+def _bench_campaign(task_count: int):
+    """A campaign in the India coalition with `task_count` tasks spread over 40 targets."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import Campaign, StanceAssessment, Target, TargetOrganisation, Task
+    from coalitions.models import Coalition, Organisation
+
+    coalition = Coalition.objects.get(slug="india-domestic-workers")
+    slug = f"bench-{task_count}"
+    campaign, created = Campaign.objects.get_or_create(coalition=coalition, slug=slug, defaults={"title": slug})
+    if created:
+        organisations = list(Organisation.objects.filter(acronym__in=["NDWM", "CFTUI", "AREDS", "CWM-I", "YCW-I"]))
+        today = timezone.localdate()
+        targets = [
+            Target.objects.create(campaign=campaign, name=f"Target {n}", kind="mp", influence=1 + n % 5) for n in range(40)
+        ]
+        for n, target in enumerate(targets):
+            TargetOrganisation.objects.create(target=target, organisation=organisations[n % 5], role="lead")
+            StanceAssessment.objects.create(
+                target=target, stance=(n % 5) - 2, assessed_on=today, organisation=organisations[n % 5]
+            )
+        Task.objects.bulk_create(
+            Task(
+                campaign=campaign, target=targets[n % 40], organisation=organisations[n % 5], channel="meeting",
+                due_on=today + timedelta(days=(n % 30) - 10), status=["todo", "doing", "done"][n % 3],
+            )
+            for n in range(task_count)
+        )
+    return campaign
+
+
+def bench_campaign_pages() -> dict:
+    from coalitions.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email="cftui@demo.example"))
+    results = {}
+    for task_count in (10, 200):
+        campaign = _bench_campaign(task_count)
+        base = f"/c/india-domestic-workers/campaigns/{campaign.slug}/"
+        for name, url in {
+            "plan_board": base + "plan/?group=target",
+            "power_map": base + "power-map/",
+            "target_list": base + "targets/",
+            "plan_csv": base + "plan.csv",
+        }.items():
+            timing, queries = timed_get(client, url, runs=30)
+            results[f"{name} ({task_count} tasks)"] = {**timing, "queries": queries}
+    return results
+
+
 async def bench_live_event_latency(rounds: int = 40) -> dict:
     """From a committed service call to the event arriving on a member's socket."""
     from django.test import Client as SyncClient
@@ -122,16 +175,16 @@ def main() -> None:
     results = {
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
         "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1],
-        "pages": bench_pages(),
+        "pages": {**bench_pages(), **bench_campaign_pages()},
         "live_event_latency": asyncio.run(bench_live_event_latency()),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"database: {results['database']}, channel layer: {results['channel_layer']}")
     for name, figures in results["pages"].items():
-        print(f"{name:<16} p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  queries {figures['queries']}")
+        print(f"{name:<28} p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  queries {figures['queries']}")
     latency = results["live_event_latency"]
-    print(f"{'live event':<16} p50 {latency['p50_ms']:>7} ms  p95 {latency['p95_ms']:>7} ms  (service commit → socket)")
+    print(f"{'live event':<28} p50 {latency['p50_ms']:>7} ms  p95 {latency['p95_ms']:>7} ms  (service commit → socket)")
     print(f"written to {OUT / 'results.json'}")
 
 
