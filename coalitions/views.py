@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,18 +34,13 @@ from .forms import (
     StaffInviteForm,
     StaffRoleForm,
 )
+from .http import safe_next_url
 from .models import Affiliation, CoalitionInvitation, Organisation, StaffInvitation, hash_token
 
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def home(request):
@@ -75,7 +70,7 @@ def profile(request):
 @require_POST
 def language_set(request):
     language = request.POST.get("language", "")
-    response = HttpResponseRedirect(_safe_next(request, reverse("home")))
+    response = HttpResponseRedirect(safe_next_url(request, reverse("home")))
     if language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated:
@@ -94,7 +89,7 @@ def organisation_create(request):
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(by=request.user, **form.service_kwargs())
         messages.success(request, _("%(organisation)s has been registered. You are its admin.") % {"organisation": organisation})
-        return redirect(_safe_next(request, reverse("organisation_detail", args=[organisation.pk])))
+        return redirect(safe_next_url(request, reverse("organisation_detail", args=[organisation.pk])))
     return render(request, "coalitions/organisation_form.html", {"form": form, "next": request.GET.get("next", "")})
 
 

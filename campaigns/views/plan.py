@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,17 +18,12 @@ from campaigns.access import get_campaign_for_user, get_task_for_user
 from campaigns.forms.plan import PlanFilterForm, TaskCompleteForm, TaskEditForm, TaskForm, TaskStatusForm, person_label
 from campaigns.models import DUPLICATE_CONTACT_DAYS, TaskStatus
 from coalitions.errors import DomainError
+from coalitions.http import safe_next_url
 
 GROUPINGS = ("organisation", "target", "due")
 # A spreadsheet runs a cell that starts with one of these as a formula, even in a CSV file.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def _board_url(campaign) -> str:
@@ -209,13 +204,13 @@ def task_create(request, slug: str, campaign_slug: str):
                 _("Planned: %(organisation)s contacts %(target)s by %(date)s.")
                 % {"organisation": task.organisation, "target": task.target, "date": date_format(task.due_on, "DATE_FORMAT")},
             )
-            return redirect(_safe_next(request, _board_url(campaign)))
+            return redirect(safe_next_url(request, _board_url(campaign)))
     return render(
         request,
         "campaigns/task_form.html",
         {
             "coalition": campaign.coalition, "campaign": campaign, "form": form, "overlaps": overlaps,
-            "has_targets": bool(targets), "next": _safe_next(request, ""), "overlap_days": DUPLICATE_CONTACT_DAYS,
+            "has_targets": bool(targets), "next": safe_next_url(request, ""), "overlap_days": DUPLICATE_CONTACT_DAYS,
         },
     )
 
@@ -237,11 +232,11 @@ def task_edit(request, slug: str, campaign_slug: str, task_id: int):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The task has been saved."))
-            return redirect(_safe_next(request, _board_url(campaign)))
+            return redirect(safe_next_url(request, _board_url(campaign)))
     return render(
         request,
         "campaigns/task_form.html",
-        {"coalition": campaign.coalition, "campaign": campaign, "form": form, "task": task, "next": _safe_next(request, "")},
+        {"coalition": campaign.coalition, "campaign": campaign, "form": form, "task": task, "next": safe_next_url(request, "")},
     )
 
 
@@ -263,14 +258,14 @@ def task_status(request, slug: str, campaign_slug: str, task_id: int):
                 _("%(target)s (%(organisation)s): %(status)s.")
                 % {"target": task.target, "organisation": task.organisation, "status": task.get_status_display()},
             )
-    return redirect(_safe_next(request, _board_url(task.campaign)))
+    return redirect(safe_next_url(request, _board_url(task.campaign)))
 
 
 @login_required
 def task_complete(request, slug: str, campaign_slug: str, task_id: int):
     task = _task_for_actor(request, slug, campaign_slug, task_id)
     campaign = task.campaign
-    back = _safe_next(request, _board_url(campaign))
+    back = safe_next_url(request, _board_url(campaign))
     if task.status == TaskStatus.DONE and request.method != "POST":
         messages.info(request, _("This task has already been checked off."))
         return redirect(back)
@@ -300,6 +295,6 @@ def task_complete(request, slug: str, campaign_slug: str, task_id: int):
         "campaigns/task_complete.html",
         {
             "coalition": campaign.coalition, "campaign": campaign, "task": task, "form": form,
-            "next": _safe_next(request, ""),
+            "next": safe_next_url(request, ""),
         },
     )
