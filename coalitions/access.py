@@ -7,6 +7,7 @@ outside a coalition gets 404, never 403: a coalition's existence is itself priva
 from dataclasses import dataclass
 from typing import Literal
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -80,7 +81,8 @@ def check_coalition_access(user, coalition: Coalition, need: Need) -> CoalitionA
         raise Http404
     if ROLE_RANK[access.role] < NEED_RANK[need]:
         raise PermissionDenied
-    if coalition.require_mfa_for_leads and access.is_lead and not is_mfa_enabled(user):
+    # Recovery codes alone are a fallback, not a second factor: an authenticator app is required.
+    if coalition.require_mfa_for_leads and access.is_lead and not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
         raise MfaRequired
     return access
 

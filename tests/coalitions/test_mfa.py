@@ -74,3 +74,12 @@ def test_lead_with_totp_turns_the_requirement_on(world, client_for):
     assert response.status_code == 302
     world.coalition.refresh_from_db()
     assert world.coalition.require_mfa_for_leads
+
+
+def test_recovery_codes_alone_do_not_count_as_a_second_factor(strict, client_for):
+    Authenticator.objects.create(user=strict.lead, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00ff"})
+
+    response = client_for(strict.lead).get(reverse("coalition_detail", args=[strict.coalition.slug]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
