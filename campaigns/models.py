@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coalitions.models import Coalition, Organisation
 
@@ -198,7 +199,7 @@ class Channel(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     CALL = "call", _("Call")
     LETTER = "letter", _("Letter")
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("channel", "Email")
     SMS = "sms", _("SMS / WhatsApp")
     EVENT = "event", _("Event")
     MEDIA = "media", _("Media")

@@ -128,3 +128,15 @@ def test_every_campaign_url_is_in_a_permission_matrix():
     text = "\n".join(path.read_text() for path in Path(__file__).parent.glob("test_*.py"))
     covered = {name for name in names if re.search(rf"[\"']{name}[ \"']", text)}
     assert names - covered == set()
+
+
+def test_overview_counts_read_right_for_one_and_for_several(world, campaign):
+    from tests.factories import TaskFactory
+
+    TaskFactory(campaign=campaign, organisation=world.member_org)
+    page = _client(world.member_staff).get(reverse("campaign_detail", args=[world.coalition.slug, campaign.slug]))
+    assert "<strong>1</strong> open task<" in page.content.decode()
+
+    TaskFactory(campaign=campaign, organisation=world.member_org)
+    page = _client(world.member_staff).get(reverse("campaign_detail", args=[world.coalition.slug, campaign.slug]))
+    assert "<strong>2</strong> open tasks<" in page.content.decode()

@@ -1,17 +1,23 @@
 """The French, Spanish and Bengali catalogues: well formed, complete where they must be, and in use."""
 
+import html
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from campaigns import services
 from coalitions.audit import audit_record, describe_entry
+from coalitions.models import AuditEntry
+from tests.factories import CampaignFactory, TargetFactory, TaskFactory
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 LANGUAGES = ["fr", "es", "bn"]
@@ -267,3 +273,62 @@ def test_audit_entries_read_in_each_language(world, compiled, language, expected
     )
     with translation.override(language):
         assert describe_entry(entry) == expected.format(actor=world.lead)
+
+
+# Campaign pages and sentences ------------------------------------------------------------------
+
+
+def _page_text(response) -> str:
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def test_campaign_pages_read_in_french_for_a_french_speaking_member(world, client_for, compiled):
+    person = world.member_staff
+    person.language = "fr"
+    person.save()
+    campaign = CampaignFactory(coalition=world.coalition, title="Couverture santé universelle", slug="csu")
+    client = client_for(person)
+
+    overview = _page_text(client.get(reverse("campaign_detail", args=[world.coalition.slug, campaign.slug])))
+    assert '<html lang="fr">' in overview
+    for tab in ["Vue d'ensemble", "Message, demande, solution", "Cibles", "Carte d'influence", "Plan de démarches"]:
+        assert f">{tab}</a>" in overview, tab
+    assert "Ce que nous avons convenu" in overview
+    assert "Ouvrir le plan" in overview
+    for english in ["Overview", "Message, ask, solution", "What we agreed", "Outreach plan", "Not agreed yet."]:
+        assert english not in overview, english
+
+    power_map = _page_text(client.get(reverse("power_map", args=[world.coalition.slug, campaign.slug])))
+    headings = re.findall(r'<span class="power-map-stance[^"]*" role="columnheader">(.*?)</span>', power_map)
+    assert headings == ["Opposé", "Plutôt contre", "Position inconnue", "Plutôt pour", "Champion"]
+    assert "Colonnes\u00a0: position actuelle" in power_map
+    assert "Leaning against" not in power_map
+
+
+def test_campaign_activity_and_reminder_read_in_spanish(world, compiled):
+    campaign = CampaignFactory(coalition=world.coalition)
+    target = TargetFactory(campaign=campaign, name="Ministerio de Trabajo")
+    task = TaskFactory(campaign=campaign, target=target, organisation=world.member_org, channel="meeting")
+    services.task_complete(
+        task=task,
+        by=world.member_staff,
+        happened_on=date.today(),
+        channel="meeting",
+        outcome="committed",
+        summary="La ministra se comprometió a presentar el proyecto.",
+    )
+    entry = AuditEntry.objects.filter(coalition=world.coalition, action="task.completed").get()
+    actor, organisation = world.member_staff, world.member_org.short_name
+    with translation.override("es"):
+        assert describe_entry(entry) == f"{organisation} contactó a Ministerio de Trabajo: se comprometió ({actor})."
+        subjects = [
+            render_to_string("campaigns/email/reminder_digest_subject.txt", {"count": count}).strip()
+            for count in (1, 3)
+        ]
+    assert subjects == [
+        "Recordatorio: 1 tarea de campaña requiere su atención",
+        "Recordatorio: 3 tareas de campaña requieren su atención",
+    ]
+    with translation.override("en"):
+        assert describe_entry(entry) == f"{organisation} contacted Ministerio de Trabajo: committed ({actor})."
