@@ -1,7 +1,6 @@
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Count, Prefetch
 
 from .access import CoalitionAccess
 from .audit import describe_entry
@@ -108,6 +107,3 @@ def organisation_overview(organisation: Organisation) -> dict:
         ),
     }
 
-
-def pending_invitation_count(coalition: Coalition) -> int:
-    return coalition.invitations.filter(Q(accepted_at__isnull=True) & Q(revoked_at__isnull=True) & Q(expires_at__gt=timezone.now())).count()
