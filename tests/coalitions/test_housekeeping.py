@@ -12,6 +12,8 @@ from tests.factories import CoalitionInvitationFactory, StaffInvitationFactory
 
 
 def test_beat_runs_the_purges():
+    # What a worker does at start: import every app's tasks module.
+    app.loader.import_default_modules()
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert {"coalitions.tasks.invitations_purge", "coalitions.tasks.sessions_purge"} <= tasks
     assert tasks <= set(app.tasks)
