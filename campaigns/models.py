@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coalitions.models import Coalition, Organisation
+from coalitions.models import AppendOnlyModel, Coalition, Organisation
 
 DUE_SOON_DAYS = 3
 DUPLICATE_CONTACT_DAYS = 14
@@ -142,15 +142,7 @@ class Target(models.Model):
         return self.name
 
 
-class StanceAssessmentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Stance history is append-only.")
-
-    def delete(self):
-        raise TypeError("Stance history is append-only.")
-
-
-class StanceAssessment(models.Model):
+class StanceAssessment(AppendOnlyModel):
     """What one organisation judged a target's position on the ask to be, on a given day, and why."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="stance_history")
@@ -161,19 +153,8 @@ class StanceAssessment(models.Model):
     evidence = models.TextField(_("evidence"), blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects = StanceAssessmentQuerySet.as_manager()
-
     class Meta:
         ordering = ["-assessed_on", "-recorded_at", "-pk"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Stance history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        # Deleting one object bypasses the queryset's guard; the history goes only with its target.
-        raise TypeError("Stance history is append-only.")
 
 
 class OutreachRole(models.TextChoices):

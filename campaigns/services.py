@@ -1,6 +1,5 @@
 """Every change to campaigns, shared texts, targets and the outreach plan happens here."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +13,16 @@ from django.utils.translation import gettext as _
 from coalitions.access import CoalitionAccess, check_coalition_access
 from coalitions.audit import audit_record
 from coalitions.errors import DomainError
-from coalitions.models import AdoptionRule, Affiliation, Coalition, CoalitionRole, Organisation, Participation, User
+from coalitions.models import (
+    AdoptionRule,
+    Affiliation,
+    Coalition,
+    CoalitionRole,
+    Organisation,
+    Participation,
+    User,
+    hash_token,
+)
 
 from .models import (
     DUPLICATE_CONTACT_DAYS,
@@ -442,15 +450,11 @@ def task_complete(
 # Calendar feeds ------------------------------------------------------------------------------
 
 
-def calendar_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def calendar_feed_create(*, user: User) -> str:
     """A new secret address for the person's calendar; any earlier one stops working."""
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": calendar_token_hash(token)})
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": hash_token(token)})
     return token
 
 

@@ -251,15 +251,35 @@ class StaffInvitation(Invitation):
         return f"{self.email} → {self.organisation}"
 
 
-class AuditQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise TypeError("The audit trail is append-only.")
+        raise TypeError(f"{self.model.__name__} rows are append-only.")
 
     def delete(self):
-        raise TypeError("The audit trail is append-only.")
+        raise TypeError(f"{self.model.__name__} rows are append-only.")
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record of what happened: rows are added, never changed or removed one by one.
+
+    Django's cascade still removes them with their parent, as it goes around these methods.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEntry(AppendOnlyModel):
     """One line of a coalition's append-only record; its seq also numbers the live events."""
 
     coalition = models.ForeignKey(Coalition, on_delete=models.PROTECT, related_name="audit_entries")
@@ -270,8 +290,6 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=64)
     data = models.JSONField(default=dict)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["coalition", "seq"], name="audit_seq_unique")]
         ordering = ["-seq"]
@@ -280,10 +298,3 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.coalition_id}#{self.seq} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit trail is append-only.")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from campaigns import ical, selectors, services
 from campaigns.models import CalendarFeed, TaskStatus
+from coalitions.models import hash_token
 
 
 @login_required
@@ -64,7 +65,7 @@ def _event(request, task) -> ical.Event:
 @require_safe
 def calendar_feed(request, token: str):
     """No sign-in: calendar apps cannot log in, so the secret address is the key."""
-    feed = CalendarFeed.objects.filter(token_hash=services.calendar_token_hash(token)).select_related("user").first()
+    feed = CalendarFeed.objects.filter(token_hash=hash_token(token)).select_related("user").first()
     if feed is None or not feed.user.is_active:
         raise Http404
     # Checked-off tasks are left out: a calendar shows what is still to be done.
