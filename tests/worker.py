@@ -161,6 +161,19 @@ def celery_broker(tmp_path):
         yield broker
 
 
+def process_environ(mail_dir: Path, **extra: str) -> dict[str, str]:
+    """Environment for a server or worker a test starts: the test database, mail into files."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
 def database_url() -> str:
     """The URL of the database pytest-django created, for a process started by a test."""
     db = settings.DATABASES["default"]
@@ -197,15 +210,7 @@ def celery_worker(celery_broker, django_db_setup, tmp_path):
     mail_dir = tmp_path / "worker-mail"
     mail_dir.mkdir()
     log_path = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        **celery_broker.environ(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = process_environ(mail_dir, **celery_broker.environ())
     command = [
         str(Path(sys.executable).with_name("celery")),
         "-A", "config", "worker",

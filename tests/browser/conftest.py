@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.worker import database_url
+from tests.worker import process_environ
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -122,18 +122,13 @@ def server(transactional_db, tmp_path, request):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     log_path = tmp_path / "daphne.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "PYTHONUNBUFFERED": "1",
+    env = process_environ(
+        mail_dir,
         # With Redis, a fresh namespace: rate-limit counters (one confirmation mail per address
         # every few minutes) and socket groups of earlier or parallel runs must not leak in.
-        "CACHE_KEY_PREFIX": f"browser-test-{run}",
-        "CHANNEL_LAYER_PREFIX": f"browser-test-{run}",
-    }
+        CACHE_KEY_PREFIX=f"browser-test-{run}",
+        CHANNEL_LAYER_PREFIX=f"browser-test-{run}",
+    )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     daphne = Path(sys.executable).with_name("daphne")
     with open(log_path, "wb") as log:
