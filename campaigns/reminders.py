@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from coalitions.mail import email_queue
+from coalitions.mail import outbox_mail
 from coalitions.models import Affiliation, AffiliationRole, CoalitionRole, Participation, User
 
 from .models import DUE_SOON_DAYS, CampaignStatus, DueState, ReminderDigest, Task, TaskStatus
@@ -146,7 +146,7 @@ def reminder_digest_send(digest: Digest, today: date) -> bool:
                 ReminderDigest.objects.create(user=digest.user, day=today, task_count=digest.task_count)
         except IntegrityError:
             return False
-        email_queue(
+        outbox_mail(
             to=digest.user.email,
             template=TEMPLATE,
             context={

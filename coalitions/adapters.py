@@ -1,12 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from .mail import email_message_queue
+from .mail import outbox_mail_message
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # Account mails go out from the worker like every other mail, so a slow mail server
-        # never holds up a sign-up or a password reset.
+        # Account mails go through the outbox like every other mail, so a slow mail server never
+        # holds up a sign-up or a password reset, and a broker outage does not lose them.
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site
 
@@ -15,4 +15,4 @@ class AccountAdapter(DefaultAccountAdapter):
             template_prefix, email, {"request": request, "email": email, "current_site": get_current_site(request), **context}
         )
         html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
-        email_message_queue(subject=message.subject, body=message.body, to=list(message.to), html=html)
+        outbox_mail_message(subject=message.subject, body=message.body, to=list(message.to), html=html)

@@ -1,19 +1,21 @@
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .tasks import email_deliver
+from .outbox import MAIL, outbox_add
 
 
-def email_queue(*, to: str, template: str, context: dict, language: str) -> None:
-    """Render now, in the reader's language; deliver from the worker once the change commits."""
+def outbox_mail(*, to: str, template: str, context: dict, language: str) -> None:
+    """Render now, in the reader's language; the outbox delivers it once the change commits."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_message.txt", context)
-    email_message_queue(subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[to])
+    outbox_mail_message(subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[to])
 
 
-def email_message_queue(*, subject: str, body: str, to: list[str], html: str = "") -> None:
-    kwargs = {"subject": subject, "body": body, "from_email": settings.DEFAULT_FROM_EMAIL, "to": to, "html": html}
-    transaction.on_commit(lambda: email_deliver.delay(**kwargs))
+def outbox_mail_message(*, subject: str, body: str, to: list[str], html: str = "") -> None:
+    """A mail already written, through the outbox like every other."""
+    outbox_add(
+        kind=MAIL,
+        payload={"subject": subject, "body": body, "from_email": settings.DEFAULT_FROM_EMAIL, "to": to, "html": html},
+    )

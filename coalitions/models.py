@@ -298,3 +298,30 @@ class AuditEntry(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.coalition_id}#{self.seq} {self.action}"
 
+
+
+class OutboxMessage(models.Model):
+    """A side effect of a change (a mail, later a webhook) that must not be lost.
+
+    Written in the transaction of the change, so it exists exactly when the change does; the
+    worker delivers it and marks it delivered. See coalitions/outbox.py.
+    """
+
+    kind = models.CharField(max_length=32)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    # None once delivered or given up; the sweep takes undelivered rows whose time has come.
+    next_attempt_at = models.DateTimeField(null=True, default=timezone.now)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(delivered_at__isnull=True), name="outbox_pending_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

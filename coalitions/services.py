@@ -13,7 +13,7 @@ from .access import check_coalition_access
 from .audit import audit_record
 from .errors import DomainError
 from .images import logo_reencode
-from .mail import email_queue
+from .mail import outbox_mail
 from .models import (
     Affiliation,
     AffiliationRole,
@@ -83,7 +83,7 @@ def staff_invite(*, organisation: Organisation, by: User, email: str, role: str,
     invitation = StaffInvitation(organisation=organisation, email=email, role=role, invited_by=by, expires_at=_invitation_expiry())
     token = invitation.issue_token()
     invitation.save()
-    email_queue(
+    outbox_mail(
         to=email,
         template="coalitions/email/staff_invitation",
         context={
@@ -213,7 +213,7 @@ def coalition_invite(
         action="invitation.sent",
         data={"organisation": invitation.organisation_name, "role": role},
     )
-    email_queue(
+    outbox_mail(
         to=email,
         template="coalitions/email/coalition_invitation",
         context={

@@ -134,6 +134,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # Delivers what the kick after commit missed (broker or worker down) and what waits for a retry.
+    "outbox-sweep": {"task": "coalitions.tasks.outbox_sweep", "schedule": 60},
+    "outbox-purge": {"task": "coalitions.tasks.outbox_purge", "schedule": 6 * 3600},
     "invitations-purge": {"task": "coalitions.tasks.invitations_purge", "schedule": 6 * 3600},
     "sessions-purge": {"task": "coalitions.tasks.sessions_purge", "schedule": 24 * 3600},
     # Hourly, so that a digest missed while the worker was down goes out later the same day;
@@ -228,6 +231,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", True)
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))
+# Outbox (coalitions/outbox.py): retries wait 1, 2, 4… minutes, at most an hour, for about a day.
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "30"))
+OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "7"))
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2.0"))
 
 SESSION_COOKIE_HTTPONLY = True

@@ -259,7 +259,7 @@ def test_a_mail_that_cannot_be_written_leaves_the_day_unmarked(world, campaign, 
     def broken(**kwargs):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr("campaigns.reminders.email_queue", broken)
+    monkeypatch.setattr("campaigns.reminders.outbox_mail", broken)
     with pytest.raises(RuntimeError):
         reminder_digests_send(today=today)
 

@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from coalitions.mail import email_queue
+from coalitions.mail import outbox_mail
 
 pytestmark = pytest.mark.worker
 
@@ -20,13 +20,13 @@ class RolledBack(Exception):
 def test_mail_queued_in_a_committed_transaction_is_sent_by_the_worker(transactional_db, celery_worker):
     # Queued in a transaction that rolls back: never sent.
     with pytest.raises(RolledBack), transaction.atomic():
-        email_queue(
+        outbox_mail(
             to="nobody@example.org", template=TEMPLATE, context=_invitation("https://x.example/gone"), language="en"
         )
         raise RolledBack
 
     with transaction.atomic():
-        email_queue(
+        outbox_mail(
             to="rita@example.org", template=TEMPLATE, context=_invitation("https://x.example/join/abc"), language="en"
         )
         assert celery_worker.mails() == []  # nothing leaves before the commit

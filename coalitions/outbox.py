@@ -1,0 +1,127 @@
+"""The transactional outbox: side effects of a change that must not be lost.
+
+A service that causes a mail (or, later, any other delivery to the outside) calls `outbox_add`
+inside its transaction. The row commits or rolls back with the change. After the commit a Celery
+task is kicked to deliver it at once; if the broker is down the kick is only logged, and beat's
+sweep (every minute) delivers it later. A failed delivery is retried with exponential backoff,
+capped, and given up after OUTBOX_MAX_ATTEMPTS (the row stays, with its last error, until purged).
+
+Delivery locks the row (`SELECT … FOR UPDATE SKIP LOCKED`) and marks it delivered in the same
+transaction, so two workers, or a kick racing the sweep, never deliver one row twice. The one
+gap left is a crash (or lost database connection) after the mail server accepted the mail and
+before the mark commits: the row is then delivered again by a later sweep. At least once, and
+exactly once whenever the worker survives its own delivery.
+
+Payloads hold addresses and mail bodies, which are personal data: they are never logged, and
+delivered or abandoned rows are purged after OUTBOX_RETENTION_DAYS.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAIL = "mail"
+SWEEP_BATCH = 200
+
+
+def _deliver_mail(payload: dict) -> None:
+    message = EmailMultiAlternatives(payload["subject"], payload["body"], payload["from_email"], payload["to"])
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    message.send()
+
+
+# kind -> what delivers a payload of that kind; it raises when delivery failed.
+HANDLERS: dict[str, Callable[[dict], None]] = {MAIL: _deliver_mail}
+
+
+def outbox_add(*, kind: str, payload: dict) -> OutboxMessage:
+    """Record a delivery in the caller's transaction; it is attempted once that commits."""
+    if kind not in HANDLERS:
+        raise ValueError(f"No outbox handler for {kind!r}")
+    message = OutboxMessage.objects.create(kind=kind, payload=payload)
+    transaction.on_commit(lambda: _kick(message.pk))
+    return message
+
+
+def _kick(message_id: int) -> None:
+    from .tasks import outbox_deliver as task
+
+    try:
+        # No publish retries: the sweep is the retry, and the request that caused the message
+        # must not wait for a broker that is down.
+        task.apply_async(args=[message_id], retry=False)
+    except Exception as error:  # noqa: BLE001 - any broker failure only delays the message
+        logger.warning("Outbox message %s waits for the sweep: broker unreachable (%s)", message_id, type(error).__name__)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the given number of failed attempts: doubling, capped."""
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Deliver one due message unless another worker holds it or it went already; True if sent."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, delivered_at__isnull=True, next_attempt_at__lte=timezone.now())
+            .first()
+        )
+        if message is None:
+            return False
+        try:
+            HANDLERS[message.kind](message.payload)
+        except Exception as error:  # noqa: BLE001 - whatever failed, the row waits for a retry
+            _record_failure(message, error)
+            return False
+        message.delivered_at = timezone.now()
+        message.next_attempt_at = None
+        message.attempts += 1
+        message.save(update_fields=["delivered_at", "next_attempt_at", "attempts"])
+        return True
+
+
+def _record_failure(message: OutboxMessage, error: Exception) -> None:
+    message.attempts += 1
+    # The error text may name a recipient: kept on the row (purged later), never in the log.
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        message.next_attempt_at = None
+        logger.error("Outbox message %s (%s) given up after %s attempts", message.pk, message.kind, message.attempts)
+    else:
+        message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+        logger.warning(
+            "Outbox message %s (%s) failed (%s), attempt %s; retrying at %s",
+            message.pk, message.kind, type(error).__name__, message.attempts, message.next_attempt_at.isoformat(),
+        )  # fmt: skip
+    message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+
+
+def outbox_sweep() -> int:
+    """Deliver what is due (missed kicks, retries), oldest first; returns how many went."""
+    due = (
+        OutboxMessage.objects.filter(delivered_at__isnull=True, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    # One transaction per row, so that one slow or failing delivery holds no other row's lock.
+    return sum(outbox_deliver(message_id=pk) for pk in list(due))
+
+
+def outbox_purge(*, now: datetime | None = None) -> int:
+    """Forget delivered and abandoned messages after a few days: they hold addresses and bodies."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    done = Q(delivered_at__lt=cutoff) | Q(delivered_at__isnull=True, next_attempt_at__isnull=True, created_at__lt=cutoff)
+    return OutboxMessage.objects.filter(done).delete()[0]
