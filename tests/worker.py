@@ -4,7 +4,9 @@
 (a key prefix in Redis when REDIS_URL is set, otherwise folders under the test's tmp_path for the
 filesystem transport) and turns eager mode off; `celery_worker` starts `celery worker` in another
 process on that broker, with the file-based mail backend, and waits until it answers a ping.
-Both restore everything when the test ends.
+Both restore everything when the test ends. A test that brings its own Redis (to stop it) says so
+by overriding the `celery_broker_url` fixture; `worker_start` starts further workers, for a test
+that stops and restarts one.
 """
 
 import json
@@ -54,6 +56,9 @@ class Worker:
     process: subprocess.Popen
     log: Path
     mail_dir: Path
+
+    def stop(self) -> None:
+        _stop(self.process)
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -115,15 +120,17 @@ def _delete_redis_keys(url: str, prefix: str) -> None:
 
 
 @contextmanager
-def own_broker(folder: Path) -> Iterator[Broker]:
+def own_broker(folder: Path, url: str | None = None) -> Iterator[Broker]:
     """Points the Celery app at a broker no one else uses, with eager mode off, and back again.
 
-    Redis (under a key prefix of its own) when REDIS_URL is set, otherwise the filesystem
-    transport in `folder`.
+    `url` when given (a Redis of the test's own); else Redis (under a key prefix of its own)
+    when REDIS_URL is set, otherwise the filesystem transport in `folder`.
     """
-    redis_url = os.environ.get("REDIS_URL")
+    redis_url = None if url else os.environ.get("REDIS_URL")
     prefix = f"test-celery-{uuid.uuid4().hex}:"
-    if redis_url:
+    if url:
+        broker = Broker(url=url, transport_options={})
+    elif redis_url:
         broker = Broker(url=redis_url, transport_options={"global_keyprefix": prefix})
     else:
         (folder / "queue").mkdir(parents=True)
@@ -155,9 +162,15 @@ def own_broker(folder: Path) -> Iterator[Broker]:
 
 
 @pytest.fixture
-def celery_broker(tmp_path):
+def celery_broker_url() -> str | None:
+    """A broker URL of the test's own; None for the default choice of own_broker."""
+    return None
+
+
+@pytest.fixture
+def celery_broker(tmp_path, celery_broker_url):
     """The Celery app on a broker of this test's own, with eager mode off (see own_broker)."""
-    with own_broker(tmp_path / "celery") as broker:
+    with own_broker(tmp_path / "celery", url=celery_broker_url) as broker:
         yield broker
 
 
@@ -200,17 +213,14 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=WORKER_STOP_TIMEOUT)
 
 
-@pytest.fixture
-def celery_worker(celery_broker, django_db_setup, tmp_path):
-    """A `celery worker` process on the test database and this test's broker.
+def worker_start(broker: Broker, mail_dir: Path, log_path: Path, **extra_env: str) -> Worker:
+    """Starts `celery worker` on the test database and `broker` and waits until it answers a ping.
 
-    Mail it sends lands in files in `worker.mail_dir`. The worker is stopped when the test ends.
+    Mail it sends lands in files in `mail_dir`; its output goes to `log_path` (appended to, so
+    that a restarted worker keeps the earlier log). The caller stops it (`worker.stop()`).
     """
     nodename = f"test-{uuid.uuid4().hex[:12]}@localhost"
-    mail_dir = tmp_path / "worker-mail"
-    mail_dir.mkdir()
-    log_path = tmp_path / "worker.log"
-    env = process_environ(mail_dir, **celery_broker.environ())
+    env = process_environ(mail_dir, **broker.environ(), **extra_env)
     command = [
         str(Path(sys.executable).with_name("celery")),
         "-A", "config", "worker",
@@ -221,7 +231,7 @@ def celery_worker(celery_broker, django_db_setup, tmp_path):
         "--without-mingle",
         "--without-heartbeat",
     ]  # fmt: skip
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab") as log:
         process = subprocess.Popen(
             command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -233,8 +243,31 @@ def celery_worker(celery_broker, django_db_setup, tmp_path):
                 pytest.fail(f"the worker exited with {process.returncode}:\n{worker.log_text()}")
             if time.monotonic() > deadline:
                 pytest.fail(f"the worker did not answer a ping within {WORKER_START_TIMEOUT}s:\n{worker.log_text()}")
+    except BaseException:
+        worker.stop()
+        raise
+    return worker
+
+
+@pytest.fixture
+def celery_worker_environ() -> dict[str, str]:
+    """More environment for the worker of `celery_worker` (e.g. the REDIS_URL of a test's own)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(celery_broker, celery_worker_environ, django_db_setup, tmp_path):
+    """A `celery worker` process on the test database and this test's broker.
+
+    Mail it sends lands in files in `worker.mail_dir`. The worker is stopped when the test ends.
+    """
+    mail_dir = tmp_path / "worker-mail"
+    mail_dir.mkdir()
+    log_path = tmp_path / "worker.log"
+    worker = worker_start(celery_broker, mail_dir, log_path, **celery_worker_environ)
+    try:
         yield worker
     finally:
-        _stop(process)
+        worker.stop()
         # Shown by pytest only when the test fails.
         print(f"\n----- celery worker log ({log_path}) -----\n{worker.log_text()}")

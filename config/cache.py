@@ -1,0 +1,79 @@
+"""The Redis cache, kept usable while Redis is down.
+
+The cache here holds only allauth's rate-limit counters and locks (and the one-time use marks of
+TOTP codes). With plain RedisCache every sign-in answered 500 while Redis was down. This backend
+turns a connection error into a fall-back to a small in-memory cache of this process, with a
+warning in the log; when Redis answers again, it is used again by itself.
+
+Why not fail closed, refusing sign-ins until Redis is back? Sessions are in the database, so
+people already signed in keep working either way; refusing would lock everyone else out for
+the whole outage, which in the field can be the hour a press release goes out. And the limits
+do not disappear: each web process keeps counting in memory, so guessing a password stays
+limited to a few tries per process per minute, with the per-account limit held per process.
+A handful of processes is a small multiple of the normal limit, for the minutes of an outage,
+which /healthz reports as failing meanwhile. Counters in memory are forgotten when Redis
+comes back; that only resets the windows, as a cache miss would.
+
+/healthz must see the real state, so `strict` is the plain Redis cache without the fall-back.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from django.utils.functional import cached_property
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# One warning per process per this many seconds: an outage must not flood the log.
+WARNING_INTERVAL = 60.0
+
+
+def _falls_back(name: str):
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(super(FallbackRedisCache, self), name)(*args, **kwargs)
+        except UNREACHABLE as error:
+            self._warn(error)
+            return getattr(self.fallback, name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+class FallbackRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._server, self._params = server, params
+        self._warned_at = None
+
+    @cached_property
+    def fallback(self) -> LocMemCache:
+        return LocMemCache(f"redis-fallback-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 10000}})
+
+    @cached_property
+    def strict(self) -> RedisCache:
+        return RedisCache(self._server, self._params)
+
+    def _warn(self, error: Exception) -> None:
+        now = time.monotonic()
+        if self._warned_at is None or now - self._warned_at > WARNING_INTERVAL:
+            self._warned_at = now
+            logger.warning("Redis cache unreachable (%s): counting in this process's memory meanwhile", error)
+
+    # Every operation RedisCache implements itself; the others (get_or_set, decr…) call these.
+    add = _falls_back("add")
+    get = _falls_back("get")
+    set = _falls_back("set")
+    touch = _falls_back("touch")
+    delete = _falls_back("delete")
+    get_many = _falls_back("get_many")
+    has_key = _falls_back("has_key")
+    incr = _falls_back("incr")
+    set_many = _falls_back("set_many")
+    delete_many = _falls_back("delete_many")
+    clear = _falls_back("clear")
