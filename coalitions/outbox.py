@@ -62,7 +62,9 @@ def _kick(message_id: int) -> None:
         # must not wait for a broker that is down.
         task.apply_async(args=[message_id], retry=False)
     except Exception as error:  # noqa: BLE001 - any broker failure only delays the message
-        logger.warning("Outbox message %s waits for the sweep: broker unreachable (%s)", message_id, type(error).__name__)
+        logger.warning(
+            "Outbox message %s waits for the sweep: broker unreachable (%s)", message_id, type(error).__name__
+        )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -123,5 +125,7 @@ def outbox_sweep() -> int:
 def outbox_purge(*, now: datetime | None = None) -> int:
     """Forget delivered and abandoned messages after a few days: they hold addresses and bodies."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
-    done = Q(delivered_at__lt=cutoff) | Q(delivered_at__isnull=True, next_attempt_at__isnull=True, created_at__lt=cutoff)
+    done = Q(delivered_at__lt=cutoff) | Q(
+        delivered_at__isnull=True, next_attempt_at__isnull=True, created_at__lt=cutoff
+    )
     return OutboxMessage.objects.filter(done).delete()[0]

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
@@ -137,7 +136,9 @@ def _wait_until_answering(worker) -> None:
 
 def _invitation_mails_after_a_further_sweep(worker) -> list:
     """The invitation mails once another sweep, and a sentinel queued after it, have run."""
-    (outbox_sweep.si() | email_deliver.si(subject="sentinel", body="", from_email="x@example.org", to=[SENTINEL])).delay()
+    (
+        outbox_sweep.si() | email_deliver.si(subject="sentinel", body="", from_email="x@example.org", to=[SENTINEL])
+    ).delay()
     deadline = time.monotonic() + RECONNECT_TIMEOUT
     while not any(mail["To"] == SENTINEL for mail in worker.mails()):
         if worker.process.poll() is not None or time.monotonic() > deadline:
@@ -185,9 +186,7 @@ def test_an_invitation_sent_while_no_worker_runs_is_mailed_once_by_the_next(
     time.sleep(GRACE)
     assert celery_worker.mails() == []
 
-    worker = worker_start(
-        celery_broker, celery_worker.mail_dir, celery_worker.log, REDIS_URL=app_on_redis.url
-    )
+    worker = worker_start(celery_broker, celery_worker.mail_dir, celery_worker.log, REDIS_URL=app_on_redis.url)
     try:
         [mail] = worker.wait_for_mails(1, timeout=RECONNECT_TIMEOUT)
         assert mail["To"] == INVITEE
