@@ -6,7 +6,7 @@ import pytest
 from coalitions.models import AffiliationRole, Coalition, CoalitionRole, Organisation, User
 from tests.factories import AffiliationFactory, CoalitionFactory, ParticipationFactory, UserFactory, person_in
 
-pytest_plugins = ["tests.worker"]
+pytest_plugins = ["tests.worker", "tests.redis_server"]
 
 needs_postgres = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL (set DATABASE_URL)"
