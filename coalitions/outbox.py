@@ -10,7 +10,9 @@ Delivery locks the row (`SELECT … FOR UPDATE SKIP LOCKED`) and marks it delive
 transaction, so two workers, or a kick racing the sweep, never deliver one row twice. The one
 gap left is a crash (or lost database connection) after the mail server accepted the mail and
 before the mark commits: the row is then delivered again by a later sweep. At least once, and
-exactly once whenever the worker survives its own delivery.
+exactly once whenever the worker survives its own delivery. SQLite (the embedded default) has
+no row locks: there a sweep that overlaps a kick of the same row could send it twice, which
+for one machine's demo is accepted.
 
 Payloads hold addresses and mail bodies, which are personal data: they are never logged, and
 delivered or abandoned rows are purged after OUTBOX_RETENTION_DAYS.

@@ -3,7 +3,8 @@
 The cache here holds only allauth's rate-limit counters and locks (and the one-time use marks of
 TOTP codes). With plain RedisCache every sign-in answered 500 while Redis was down. This backend
 turns a connection error into a fall-back to a small in-memory cache of this process, with a
-warning in the log; when Redis answers again, it is used again by itself.
+warning in the log; Redis is tried again a few seconds later, and used again by itself once it
+answers.
 
 Why not fail closed, refusing sign-ins until Redis is back? Sessions are in the database, so
 people already signed in keep working either way; refusing would lock everyone else out for
@@ -29,15 +30,21 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# After a failure Redis is left alone this long: a Redis that hangs rather than refuses would
+# otherwise cost every cache call its socket timeout, several per sign-in.
+RETRY_AFTER = 5.0
 # One warning per process per this many seconds: an outage must not flood the log.
 WARNING_INTERVAL = 60.0
 
 
 def _falls_back(name: str):
     def method(self, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return getattr(self.fallback, name)(*args, **kwargs)
         try:
             return getattr(super(FallbackRedisCache, self), name)(*args, **kwargs)
         except UNREACHABLE as error:
+            self._down_until = time.monotonic() + RETRY_AFTER
             self._warn(error)
             return getattr(self.fallback, name)(*args, **kwargs)
 
@@ -50,6 +57,7 @@ class FallbackRedisCache(RedisCache):
         super().__init__(server, params)
         self._server, self._params = server, params
         self._warned_at = None
+        self._down_until = 0.0
 
     @cached_property
     def fallback(self) -> LocMemCache:

@@ -4,8 +4,10 @@ import socket
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
+from config.cache import RETRY_AFTER
 from tests.conftest import needs_redis
 from tests.factories import PASSWORD, UserFactory
 
@@ -90,3 +92,23 @@ def test_with_redis_up_values_live_in_redis(settings):
         assert "shared" not in [key.split(":")[-1] for key in cache.fallback._cache]
     finally:
         cache.delete("shared")
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_few_seconds_then_tried_again(redis_down, monkeypatch):
+    calls = []
+    real = RedisCache.get
+
+    def counting_get(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(RedisCache, "get", counting_get)
+    clock = [1000.0]
+    monkeypatch.setattr("config.cache.time.monotonic", lambda: clock[0])
+
+    assert cache.get("a") is None
+    assert cache.get("a") is None
+    assert len(calls) == 1
+    clock[0] += RETRY_AFTER + 1
+    assert cache.get("a") is None
+    assert len(calls) == 2
