@@ -19,6 +19,7 @@ delivered or abandoned rows are purged after OUTBOX_RETENTION_DAYS.
 """
 
 import logging
+import smtplib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -69,6 +70,13 @@ def _kick(message_id: int) -> None:
         )
 
 
+def is_permanent(error: Exception) -> bool:
+    """A refusal that sending again cannot change (a mistyped address, a 5xx answer)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the given number of failed attempts: doubling, capped."""
     seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
@@ -101,9 +109,12 @@ def _record_failure(message: OutboxMessage, error: Exception) -> None:
     message.attempts += 1
     # The error text may name a recipient: kept on the row (purged later), never in the log.
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if is_permanent(error) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         message.next_attempt_at = None
-        logger.error("Outbox message %s (%s) given up after %s attempts", message.pk, message.kind, message.attempts)
+        logger.error(
+            "Outbox message %s (%s) given up after %s attempts (%s)",
+            message.pk, message.kind, message.attempts, type(error).__name__,
+        )  # fmt: skip
     else:
         message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
         logger.warning(
@@ -122,6 +133,15 @@ def outbox_sweep() -> int:
     )
     # One transaction per row, so that one slow or failing delivery holds no other row's lock.
     return sum(outbox_deliver(message_id=pk) for pk in list(due))
+
+
+def outbox_stuck(*, older_than: timedelta) -> int:
+    """How many messages still wait for delivery after `older_than`: the worker, beat or the mail
+    server has been down for that long."""
+    cutoff = timezone.now() - older_than
+    return OutboxMessage.objects.filter(
+        delivered_at__isnull=True, next_attempt_at__isnull=False, created_at__lt=cutoff
+    ).count()
 
 
 def outbox_purge(*, now: datetime | None = None) -> int:

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -10,6 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+from coalitions.outbox import outbox_stuck
 
 from .celery import app as celery_app
 
@@ -56,11 +59,18 @@ def check_celery_worker() -> None:
         raise RuntimeError("no worker answered")
 
 
+def check_outbox() -> None:
+    stuck = outbox_stuck(older_than=timedelta(minutes=settings.OUTBOX_HEALTH_MAX_WAIT_MINUTES))
+    if stuck:
+        raise RuntimeError(f"{stuck} messages waiting")
+
+
 CHECKS = {
     "database": check_database,
     "cache": check_cache,
     "channel_layer": check_channel_layer,
     "celery_worker": check_celery_worker,
+    "outbox": check_outbox,
 }
 
 

@@ -243,6 +243,8 @@ OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"
 OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "30"))
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "7"))
+# /healthz fails while a message has waited longer than this (worker, beat or mail server down).
+OUTBOX_HEALTH_MAX_WAIT_MINUTES = int(os.environ.get("OUTBOX_HEALTH_MAX_WAIT_MINUTES", "15"))
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2.0"))
 
 SESSION_COOKIE_HTTPONLY = True

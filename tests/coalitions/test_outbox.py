@@ -281,3 +281,17 @@ def test_two_sweeps_at_once_send_each_message_once(transactional_db, monkeypatch
     assert results["first"] + results["second"] == 3
     assert results["second"] == 2  # it skipped the locked row and took the others
     assert not OutboxMessage.objects.filter(delivered_at__isnull=True).exists()
+
+
+def test_a_refused_address_is_given_up_at_once(db, monkeypatch, mailoutbox):
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPRecipientsRefused({self.to[0]: (550, b"No such user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    outbox_mail_message(subject="Meeting", body="...", to=["rtia@example.org"])
+    message = OutboxMessage.objects.get()
+
+    assert outbox_deliver(message_id=message.pk) is False
+    message.refresh_from_db()
+    assert (message.attempts, message.next_attempt_at, message.delivered_at) == (1, None, None)
+    assert message.last_error.startswith("SMTPRecipientsRefused")

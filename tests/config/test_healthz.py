@@ -1,8 +1,12 @@
 import socket
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-CHECKS = ["database", "cache", "channel_layer", "celery_worker"]
+from coalitions.models import OutboxMessage
+
+CHECKS = ["database", "cache", "channel_layer", "celery_worker", "outbox"]
 
 
 def _dead_redis_url() -> str:
@@ -70,3 +74,20 @@ def test_503_names_the_channel_layer_when_it_is_unreachable(client, db, celery_b
     assert body["checks"]["channel_layer"].startswith("failing")
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["cache"] == "ok"
+
+
+def test_503_names_the_outbox_while_a_mail_has_waited_too_long(client, db, celery_broker, quick_checks, settings):
+    settings.OUTBOX_HEALTH_MAX_WAIT_MINUTES = 15
+    payload = {"subject": "s", "body": "b", "from_email": "f@example.org", "to": ["x@example.org"]}
+    OutboxMessage.objects.create(kind="mail", payload=payload, created_at=timezone.now() - timedelta(minutes=5))
+    OutboxMessage.objects.create(
+        kind="mail", payload=payload, created_at=timezone.now() - timedelta(hours=2), delivered_at=timezone.now()
+    )
+    assert "outbox" not in client.get("/healthz").json()["failing"]
+
+    OutboxMessage.objects.create(kind="mail", payload=payload, created_at=timezone.now() - timedelta(minutes=16))
+    body = client.get("/healthz").json()
+
+    assert "outbox" in body["failing"]
+    assert body["checks"]["outbox"].startswith("failing")
+    assert body["checks"]["database"] == "ok"
