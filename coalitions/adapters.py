@@ -5,8 +5,8 @@ from .mail import outbox_mail_message
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # Account mails go through the outbox like every other mail, so a slow mail server never
-        # holds up a sign-up or a password reset, and a broker outage does not lose them.
+        # Account mails go out from the worker like every other mail, so a slow mail server
+        # never holds up a sign-up or a password reset.
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site
 
