@@ -12,6 +12,7 @@ from coalitions.models import Affiliation, Coalition, CoalitionRole, Organisatio
 from .models import (
     DUE_SOON_DAYS,
     Campaign,
+    CampaignStatus,
     DueState,
     OutreachLog,
     OutreachRole,
@@ -252,4 +253,63 @@ def tasks_of_person(user: User):
         .filter(Q(assignee=user) | Q(assignee__isnull=True))
         .filter(Exists(still_partner))
         .select_related("target", "organisation", "campaign__coalition")
+    )
+
+
+# A person's home page ------------------------------------------------------------------------
+
+HOME_WEEK_DAYS = 7
+# Campaigns that are over keep their unfinished tasks on their board, not on anybody's agenda.
+LIVE_CAMPAIGN_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
+HOME_TASK_LIMIT = 60
+
+
+@dataclass
+class Agenda:
+    overdue: list[Task]
+    today: list[Task]
+    this_week: list[Task]
+    more: int
+
+    @property
+    def groups(self) -> list[tuple[str, list[Task]]]:
+        return [(name, tasks) for name, tasks in (("overdue", self.overdue), ("today", self.today), ("week", self.this_week)) if tasks]
+
+    def __bool__(self) -> bool:
+        return bool(self.overdue or self.today or self.this_week)
+
+
+def agenda_of_person(user: User, today: date) -> Agenda:
+    """Open tasks for the person or their organisation, due by a week from today, nearest first."""
+    tasks = list(
+        tasks_of_person(user)
+        .open()
+        .filter(due_on__lte=today + timedelta(days=HOME_WEEK_DAYS), campaign__status__in=LIVE_CAMPAIGN_STATUSES)
+        .select_related("campaign__coalition", "assignee")
+        .order_by("due_on", "campaign__coalition__name", "target__name", "pk")[: HOME_TASK_LIMIT + 1]
+    )
+    more = max(len(tasks) - HOME_TASK_LIMIT, 0)
+    tasks = tasks[:HOME_TASK_LIMIT]
+    for task in tasks:
+        task.due_state_now = task.due_state(today)
+    return Agenda(
+        overdue=[t for t in tasks if t.due_on < today],
+        today=[t for t in tasks if t.due_on == today],
+        this_week=[t for t in tasks if t.due_on > today],
+        more=more,
+    )
+
+
+def texts_awaiting_vote(user: User) -> list[TextVersion]:
+    """Pending wordings in the person's coalitions that one of their voting organisations has not approved."""
+    unvoted = (
+        Participation.objects.filter(coalition=OuterRef("campaign__coalition"), organisation__affiliations__user=user)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .exclude(Exists(TextApproval.objects.filter(version=OuterRef(OuterRef("pk")), organisation=OuterRef("organisation"))))
+    )
+    return list(
+        TextVersion.objects.filter(status=TextStatus.PENDING, campaign__status__in=LIVE_CAMPAIGN_STATUSES)
+        .filter(Exists(unvoted))
+        .select_related("campaign__coalition", "organisation")
+        .order_by("proposed_at", "pk")
     )

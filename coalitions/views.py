@@ -42,21 +42,6 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-
-def home(request):
-    if not request.user.is_authenticated:
-        return render(request, "coalitions/landing.html")
-    return render(
-        request,
-        "coalitions/dashboard.html",
-        {
-            "coalitions": selectors.coalitions_of_user(request.user),
-            "affiliations": selectors.organisations_of_user(request.user),
-            "invitations": selectors.invitations_for_email(request.user.email),
-        },
-    )
-
-
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
