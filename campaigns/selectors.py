@@ -203,8 +203,12 @@ class BoardFilters:
     assignee_id: int | None = None
 
 
-def board_tasks(campaign: Campaign, filters: BoardFilters, today: date) -> list[Task]:
+def board_tasks(campaign: Campaign, filters: BoardFilters, today: date, *, with_logs: bool = False) -> list[Task]:
     tasks = campaign.tasks.select_related("target", "organisation", "assignee", "follow_up_of")
+    if with_logs:
+        tasks = tasks.prefetch_related(
+            Prefetch("logs", queryset=OutreachLog.objects.order_by("-happened_on", "-logged_at"), to_attr="latest_logs")
+        )
     if filters.organisation_ids:
         tasks = tasks.filter(organisation_id__in=filters.organisation_ids)
     if filters.target_id:

@@ -40,6 +40,7 @@ class SpeakingForForm(forms.Form):
 
 
 class TextProposeForm(SpeakingForForm):
+    required_css_class = "required"
     kind = forms.ChoiceField(label=_("Which text"), choices=TextKind.choices)
     body = forms.CharField(
         label=_("Proposed wording"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
