@@ -81,6 +81,39 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return segments
 
 
+# Below this share of words kept, a word-by-word diff is a jumble of struck and inserted words:
+# the two wordings are shown one after the other instead.
+WORD_DIFF_MIN_KEPT = 0.6
+
+
+@dataclass(frozen=True)
+class TextChanges:
+    before: str
+    after: str
+    # None when the text was rewritten rather than edited.
+    segments: list[tuple[str, str]] | None
+
+    @property
+    def rewritten(self) -> bool:
+        return self.segments is None
+
+
+def kept_share(old: str, new: str) -> float:
+    """The share of the old wording's words that the new one keeps, in order (1.0 when there was none).
+    Words added at the end or in between do not lower it: they read well as insertions."""
+    before, after = (old or "").split(), (new or "").split()
+    if not before:
+        return 1.0
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(before)
+
+
+def text_changes(old: str, new: str) -> TextChanges:
+    """How to show the change from `old` to `new`: word by word when most words stay, else before/after."""
+    segments = word_diff(old, new) if kept_share(old, new) >= WORD_DIFF_MIN_KEPT else None
+    return TextChanges(before=old, after=new, segments=segments)
+
+
 @dataclass
 class TextSection:
     kind: TextKind
@@ -107,7 +140,7 @@ def text_sections(campaign: Campaign) -> list[TextSection]:
         of_kind = sorted((v for v in versions if v.kind == kind), key=lambda v: v.number)
         previous = ""
         for version in of_kind:
-            version.diff = word_diff(previous, version.body)
+            version.diff = text_changes(previous, version.body) if previous else None
             version.counting_approvals = [a for a in version.approvals.all() if a.organisation_id in eligible]
             version.approving_ids = {a.organisation_id for a in version.counting_approvals}
             previous = version.body

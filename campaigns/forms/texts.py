@@ -56,5 +56,13 @@ class TextProposeForm(SpeakingForForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].label = _("Proposed by")
+        if self["kind"].value() not in TextKind.values:
+            self.initial["kind"] = TextKind.MESSAGE
         if not self.has_choice:
             self.fields["organisation"].widget = forms.HiddenInput()
+
+    @property
+    def chosen_kind(self) -> TextKind:
+        """The text the form is for: what was posted, or else what the page was opened for."""
+        value = self["kind"].value()
+        return TextKind(value) if value in TextKind.values else TextKind.MESSAGE

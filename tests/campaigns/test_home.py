@@ -117,7 +117,7 @@ def test_activity_shows_partners_entries_in_my_language_not_my_own(world, campai
 
 def test_activity_keeps_a_few_entries_per_coalition(world):
     AffiliationFactory(user=world.lead, organisation=world.other_lead.affiliations.get().organisation)
-    for number in range(6):
+    for _number in range(6):
         audit_record(coalition=world.coalition, actor=world.member_staff, action="coalition.updated")
     audit_record(coalition=world.other_coalition, actor=world.other_lead, action="coalition.updated")
     activity = _home(world.lead).context["activity"]
