@@ -350,3 +350,62 @@ def texts_awaiting_vote(user: User) -> list[TextVersion]:
         .select_related("campaign__coalition", "organisation")
         .order_by("proposed_at", "pk")
     )
+
+
+# A coalition's front page --------------------------------------------------------------------
+
+COALITION_DUE_LIMIT = 10
+
+
+@dataclass
+class CoalitionWork:
+    live: list[Campaign]
+    past: list[Campaign]
+    due: list[Task]
+    due_more: int
+
+
+def coalition_work(coalition: Coalition, today: date) -> CoalitionWork:
+    """What the coalition is doing: its live campaigns with where the plan stands and who leads which
+    target, the campaigns that are over, and the open tasks due within a week, nearest first."""
+    soon = today + timedelta(days=HOME_WEEK_DAYS)
+    open_tasks = ~Q(tasks__status=TaskStatus.DONE)
+    campaigns = list(
+        coalition.campaigns.annotate(
+            open_count=Count("tasks", filter=open_tasks, distinct=True),
+            overdue_count=Count("tasks", filter=open_tasks & Q(tasks__due_on__lt=today), distinct=True),
+            week_count=Count("tasks", filter=open_tasks & Q(tasks__due_on__gte=today, tasks__due_on__lte=soon), distinct=True),
+        ).order_by("-created_at")
+    )
+    live = [c for c in campaigns if c.status in LIVE_CAMPAIGN_STATUSES]
+    targets = (
+        Target.objects.filter(campaign__in=live)
+        .prefetch_related(
+            Prefetch(
+                "organisations",
+                queryset=TargetOrganisation.objects.filter(role=OutreachRole.LEAD).select_related("organisation"),
+                to_attr="leads",
+            )
+        )
+        .order_by("-influence", "name")
+    )
+    by_campaign: dict[int, list[Target]] = {}
+    for target in targets:
+        target.lead = target.leads[0].organisation if target.leads else None
+        by_campaign.setdefault(target.campaign_id, []).append(target)
+    for campaign in live:
+        campaign.lead_targets = by_campaign.get(campaign.pk, [])
+    due = list(
+        Task.objects.open()
+        .filter(campaign__in=live, due_on__lte=soon)
+        .select_related("campaign", "target", "organisation")
+        .order_by("due_on", "target__name", "pk")[: COALITION_DUE_LIMIT + 1]
+    )
+    for task in due:
+        task.due_state_now = task.due_state(today)
+    return CoalitionWork(
+        live=live,
+        past=[c for c in campaigns if c.status not in LIVE_CAMPAIGN_STATUSES],
+        due=due[:COALITION_DUE_LIMIT],
+        due_more=len(due) > COALITION_DUE_LIMIT,
+    )
