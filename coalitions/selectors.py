@@ -113,8 +113,8 @@ def organisation_overview(organisation: Organisation) -> dict:
 def recent_activity_of_coalitions(
     *, coalitions: list[Coalition], user: User, per_coalition: int = 3
 ) -> list[tuple[AuditEntry, str]]:
-    """The latest entries of each coalition, newest first, in one query, leaving out the reader's own:
-    a few per coalition, so that a busy coalition does not hide what happens in a quiet one."""
+    """The latest entries of each coalition, by coalition and newest first, in one query, leaving out the
+    reader's own: a few per coalition, so that a busy coalition does not hide what happens in a quiet one."""
     if not coalitions:
         return []
     entries = (
@@ -123,6 +123,6 @@ def recent_activity_of_coalitions(
         .annotate(rank=Window(RowNumber(), partition_by=[F("coalition_id")], order_by=F("seq").desc()))
         .filter(rank__lte=per_coalition)
         .select_related("coalition")
-        .order_by("-created_at", "-pk")
+        .order_by("coalition__name", "-seq")
     )
     return [(entry, describe_entry(entry)) for entry in entries]

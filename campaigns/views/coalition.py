@@ -22,6 +22,7 @@ def coalition_detail(request, slug: str):
             "coalition": coalition,
             "access": access,
             "work": selectors.coalition_work(coalition, timezone.localdate()),
-            "overview": coalition_selectors.coalition_overview(coalition=coalition, access=access),
+            # The page leads with the work; the whole trail is one link away.
+            "overview": coalition_selectors.coalition_overview(coalition=coalition, access=access, activity_limit=10),
         },
     )
