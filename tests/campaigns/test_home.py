@@ -131,6 +131,12 @@ def test_person_without_work_is_told_so(world):
     assert "Nothing is due for you or your organisation in the coming week." in page
 
 
+def test_person_in_no_coalition_gets_no_empty_agenda(world):
+    page = _home(world.outsider).content.decode()
+    assert "Due for me and my organisation" not in page
+    assert "You are not part of any coalition yet." in page
+
+
 def _person_with_work_in(count: int):
     """A member of `count` coalitions, each with tasks due, a wording to vote on and a partner's action."""
     person = UserFactory()
