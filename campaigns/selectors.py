@@ -12,6 +12,7 @@ from coalitions.models import Affiliation, Coalition, CoalitionRole, Organisatio
 from .models import (
     DUE_SOON_DAYS,
     Campaign,
+    CampaignStatus,
     DueState,
     OutreachLog,
     OutreachRole,
@@ -80,6 +81,39 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return segments
 
 
+# Below this share of words kept, a word-by-word diff is a jumble of struck and inserted words:
+# the two wordings are shown one after the other instead.
+WORD_DIFF_MIN_KEPT = 0.6
+
+
+@dataclass(frozen=True)
+class TextChanges:
+    before: str
+    after: str
+    # None when the text was rewritten rather than edited.
+    segments: list[tuple[str, str]] | None
+
+    @property
+    def rewritten(self) -> bool:
+        return self.segments is None
+
+
+def kept_share(old: str, new: str) -> float:
+    """The share of the old wording's words that the new one keeps, in order (1.0 when there was none).
+    Words added at the end or in between do not lower it: they read well as insertions."""
+    before, after = (old or "").split(), (new or "").split()
+    if not before:
+        return 1.0
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(before)
+
+
+def text_changes(old: str, new: str) -> TextChanges:
+    """How to show the change from `old` to `new`: word by word when most words stay, else before/after."""
+    segments = word_diff(old, new) if kept_share(old, new) >= WORD_DIFF_MIN_KEPT else None
+    return TextChanges(before=old, after=new, segments=segments)
+
+
 @dataclass
 class TextSection:
     kind: TextKind
@@ -106,7 +140,7 @@ def text_sections(campaign: Campaign) -> list[TextSection]:
         of_kind = sorted((v for v in versions if v.kind == kind), key=lambda v: v.number)
         previous = ""
         for version in of_kind:
-            version.diff = word_diff(previous, version.body)
+            version.diff = text_changes(previous, version.body) if previous else None
             version.counting_approvals = [a for a in version.approvals.all() if a.organisation_id in eligible]
             version.approving_ids = {a.organisation_id for a in version.counting_approvals}
             previous = version.body
@@ -202,8 +236,12 @@ class BoardFilters:
     assignee_id: int | None = None
 
 
-def board_tasks(campaign: Campaign, filters: BoardFilters, today: date) -> list[Task]:
+def board_tasks(campaign: Campaign, filters: BoardFilters, today: date, *, with_logs: bool = False) -> list[Task]:
     tasks = campaign.tasks.select_related("target", "organisation", "assignee", "follow_up_of")
+    if with_logs:
+        tasks = tasks.prefetch_related(
+            Prefetch("logs", queryset=OutreachLog.objects.order_by("-happened_on", "-logged_at"), to_attr="latest_logs")
+        )
     if filters.organisation_ids:
         tasks = tasks.filter(organisation_id__in=filters.organisation_ids)
     if filters.target_id:
@@ -252,4 +290,122 @@ def tasks_of_person(user: User):
         .filter(Q(assignee=user) | Q(assignee__isnull=True))
         .filter(Exists(still_partner))
         .select_related("target", "organisation", "campaign__coalition")
+    )
+
+
+# A person's home page ------------------------------------------------------------------------
+
+HOME_WEEK_DAYS = 7
+# Campaigns that are over keep their unfinished tasks on their board, not on anybody's agenda.
+LIVE_CAMPAIGN_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
+HOME_TASK_LIMIT = 60
+
+
+@dataclass
+class Agenda:
+    overdue: list[Task]
+    today: list[Task]
+    this_week: list[Task]
+    more: int
+
+    @property
+    def groups(self) -> list[tuple[str, list[Task]]]:
+        return [(name, tasks) for name, tasks in (("overdue", self.overdue), ("today", self.today), ("week", self.this_week)) if tasks]
+
+    def __bool__(self) -> bool:
+        return bool(self.overdue or self.today or self.this_week)
+
+
+def agenda_of_person(user: User, today: date) -> Agenda:
+    """Open tasks for the person or their organisation, due by a week from today, nearest first."""
+    tasks = list(
+        tasks_of_person(user)
+        .open()
+        .filter(due_on__lte=today + timedelta(days=HOME_WEEK_DAYS), campaign__status__in=LIVE_CAMPAIGN_STATUSES)
+        .select_related("campaign__coalition", "assignee")
+        .order_by("due_on", "campaign__coalition__name", "target__name", "pk")[: HOME_TASK_LIMIT + 1]
+    )
+    more = max(len(tasks) - HOME_TASK_LIMIT, 0)
+    tasks = tasks[:HOME_TASK_LIMIT]
+    for task in tasks:
+        task.due_state_now = task.due_state(today)
+    return Agenda(
+        overdue=[t for t in tasks if t.due_on < today],
+        today=[t for t in tasks if t.due_on == today],
+        this_week=[t for t in tasks if t.due_on > today],
+        more=more,
+    )
+
+
+def texts_awaiting_vote(user: User) -> list[TextVersion]:
+    """Pending wordings in the person's coalitions that one of their voting organisations has not approved."""
+    unvoted = (
+        Participation.objects.filter(coalition=OuterRef("campaign__coalition"), organisation__affiliations__user=user)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .exclude(Exists(TextApproval.objects.filter(version=OuterRef(OuterRef("pk")), organisation=OuterRef("organisation"))))
+    )
+    return list(
+        TextVersion.objects.filter(status=TextStatus.PENDING, campaign__status__in=LIVE_CAMPAIGN_STATUSES)
+        .filter(Exists(unvoted))
+        .select_related("campaign__coalition", "organisation")
+        .order_by("proposed_at", "pk")
+    )
+
+
+# A coalition's front page --------------------------------------------------------------------
+
+COALITION_DUE_LIMIT = 10
+
+
+@dataclass
+class CoalitionWork:
+    live: list[Campaign]
+    past: list[Campaign]
+    due: list[Task]
+    due_more: int
+
+
+def coalition_work(coalition: Coalition, today: date) -> CoalitionWork:
+    """What the coalition is doing: its live campaigns with where the plan stands and who leads which
+    target, the campaigns that are over, and the open tasks due within a week, nearest first."""
+    soon = today + timedelta(days=HOME_WEEK_DAYS)
+    open_tasks = ~Q(tasks__status=TaskStatus.DONE)
+    campaigns = list(
+        coalition.campaigns.annotate(
+            open_count=Count("tasks", filter=open_tasks, distinct=True),
+            overdue_count=Count("tasks", filter=open_tasks & Q(tasks__due_on__lt=today), distinct=True),
+            week_count=Count("tasks", filter=open_tasks & Q(tasks__due_on__gte=today, tasks__due_on__lte=soon), distinct=True),
+        ).order_by("-created_at")
+    )
+    live = [c for c in campaigns if c.status in LIVE_CAMPAIGN_STATUSES]
+    targets = (
+        Target.objects.filter(campaign__in=live)
+        .prefetch_related(
+            Prefetch(
+                "organisations",
+                queryset=TargetOrganisation.objects.filter(role=OutreachRole.LEAD).select_related("organisation"),
+                to_attr="leads",
+            )
+        )
+        .order_by("-influence", "name")
+    )
+    by_campaign: dict[int, list[Target]] = {}
+    for target in targets:
+        target.lead = target.leads[0].organisation if target.leads else None
+        by_campaign.setdefault(target.campaign_id, []).append(target)
+    for campaign in live:
+        campaign.lead_targets = by_campaign.get(campaign.pk, [])
+    due = list(
+        Task.objects.open()
+        .filter(campaign__in=live, due_on__lte=soon)
+        .select_related("campaign", "target", "organisation")
+        .order_by("due_on", "target__name", "pk")[: COALITION_DUE_LIMIT + 1]
+    )
+    for task in due:
+        task.due_state_now = task.due_state(today)
+    return CoalitionWork(
+        live=live,
+        past=[c for c in campaigns if c.status not in LIVE_CAMPAIGN_STATUSES],
+        due=due[:COALITION_DUE_LIMIT],
+        due_more=len(due) > COALITION_DUE_LIMIT,
     )

@@ -154,6 +154,7 @@ def text_propose(
         raise DomainError(_("Please write the proposed wording."))
     # Numbers are handed out one at a time per campaign.
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    _refuse_repeated_wording(campaign, kind, body)
     number = (campaign.texts.filter(kind=kind).aggregate(n=Max("number"))["n"] or 0) + 1
     version = TextVersion.objects.create(
         campaign=campaign, kind=kind, number=number, body=body, note=note.strip(), proposed_by=by, organisation=organisation
@@ -185,6 +186,25 @@ def text_approve(*, version: TextVersion, by: User, organisation: Organisation) 
     )
     _adopt_if_agreed(version, by)
     return version
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _refuse_repeated_wording(campaign: Campaign, kind: str, body: str) -> None:
+    """A wording already adopted or already waiting would only split the votes."""
+    words = _same_words(body)
+    current = campaign.texts.filter(kind=kind, status__in=[TextStatus.ADOPTED, TextStatus.PENDING]).order_by("number")
+    for version in current:
+        if _same_words(version.body) != words:
+            continue
+        if version.status == TextStatus.ADOPTED:
+            raise DomainError(_("This is the adopted wording already. Change something before proposing it."))
+        raise DomainError(
+            _("Wording %(number)s says exactly this and is waiting for approval: approve it instead of proposing it again.")
+            % {"number": version.number}
+        )
 
 
 def _adopt_if_agreed(version: TextVersion, by: User) -> None:

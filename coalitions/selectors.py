@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 
 from .access import CoalitionAccess
 from .audit import describe_entry
@@ -107,3 +108,21 @@ def organisation_overview(organisation: Organisation) -> dict:
         ),
     }
 
+
+
+def recent_activity_of_coalitions(
+    *, coalitions: list[Coalition], user: User, per_coalition: int = 3
+) -> list[tuple[AuditEntry, str]]:
+    """The latest entries of each coalition, by coalition and newest first, in one query, leaving out the
+    reader's own: a few per coalition, so that a busy coalition does not hide what happens in a quiet one."""
+    if not coalitions:
+        return []
+    entries = (
+        AuditEntry.objects.filter(coalition__in=coalitions)
+        .exclude(actor=user)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("coalition_id")], order_by=F("seq").desc()))
+        .filter(rank__lte=per_coalition)
+        .select_related("coalition")
+        .order_by("coalition__name", "-seq")
+    )
+    return [(entry, describe_entry(entry)) for entry in entries]

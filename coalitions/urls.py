@@ -3,7 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("language/", views.language_set, name="language_set"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
@@ -15,7 +14,7 @@ urlpatterns = [
     path("join/<str:token>/", views.staff_invitation, name="staff_invitation"),
     path("invitations/<str:token>/", views.coalition_invitation, name="coalition_invitation"),
     path("coalitions/new/", views.coalition_create, name="coalition_create"),
-    path("c/<slug:slug>/", views.coalition_detail, name="coalition_detail"),
+    path("c/<slug:slug>/organisations/", views.coalition_organisations, name="coalition_organisations"),
     path("c/<slug:slug>/settings/", views.coalition_settings, name="coalition_settings"),
     path("c/<slug:slug>/invite/", views.coalition_invite, name="coalition_invite"),
     path("c/<slug:slug>/invitations/<int:invitation_id>/revoke/", views.coalition_invitation_revoke, name="coalition_invitation_revoke"),

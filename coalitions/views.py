@@ -42,21 +42,6 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-
-def home(request):
-    if not request.user.is_authenticated:
-        return render(request, "coalitions/landing.html")
-    return render(
-        request,
-        "coalitions/dashboard.html",
-        {
-            "coalitions": selectors.coalitions_of_user(request.user),
-            "affiliations": selectors.organisations_of_user(request.user),
-            "invitations": selectors.invitations_for_email(request.user.email),
-        },
-    )
-
-
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
@@ -271,12 +256,13 @@ def coalition_create(request):
 
 
 @login_required
-def coalition_detail(request, slug: str):
+def coalition_organisations(request, slug: str):
+    """Every partner and its people; for leads also roles, removals and invitations not yet accepted."""
     coalition = get_coalition_for_user(request.user, slug)
-    overview = selectors.coalition_overview(coalition=coalition, access=coalition.access)
+    overview = selectors.coalition_overview(coalition=coalition, access=coalition.access, activity_limit=0)
     return render(
         request,
-        "coalitions/coalition_detail.html",
+        "coalitions/coalition_organisations.html",
         {
             "coalition": coalition,
             "access": coalition.access,
@@ -322,7 +308,7 @@ def coalition_invitation_revoke(request, slug: str, invitation_id: int):
         services.coalition_invitation_revoke(invitation=invitation, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect("coalition_detail", coalition.slug)
+    return redirect("coalition_organisations", coalition.slug)
 
 
 @login_required
@@ -338,7 +324,7 @@ def participation_role(request, slug: str, participation_id: int):
             services.participation_role_change(participation=participation, by=request.user, role=form.cleaned_data["role"])
         except DomainError as error:
             messages.error(request, error.message)
-    return redirect("coalition_detail", coalition.slug)
+    return redirect("coalition_organisations", coalition.slug)
 
 
 @login_required
@@ -350,7 +336,7 @@ def participation_remove(request, slug: str, participation_id: int):
         services.participation_remove(participation=participation, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect("coalition_detail", coalition.slug)
+    return redirect("coalition_organisations", coalition.slug)
 
 
 @login_required
@@ -364,7 +350,7 @@ def coalition_leave(request, slug: str):
         services.coalition_leave(coalition=coalition, organisation=form.cleaned_data["organisation"], by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("coalition_detail", coalition.slug)
+        return redirect("coalition_organisations", coalition.slug)
     messages.success(request, _("%(organisation)s has left %(coalition)s.") % {"organisation": form.cleaned_data["organisation"], "coalition": coalition})
     return redirect("home")
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from campaigns import urls as campaign_urls
+from campaigns.views.coalition import coalition_detail
+from campaigns.views.home import home
 
 from .health import healthz
 
@@ -11,5 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("c/<slug:slug>/campaigns/", include(campaign_urls.app_urls)),
     path("calendar/", include(campaign_urls.calendar_urls)),
+    path("", home, name="home"),
+    path("c/<slug:slug>/", coalition_detail, name="coalition_detail"),
     path("", include("coalitions.urls")),
 ]

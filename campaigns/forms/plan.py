@@ -82,17 +82,19 @@ class PersonChoiceField(forms.TypedChoiceField):
 class ObjectChoiceField(forms.TypedChoiceField):
     """A choice among objects already fetched, so that neither showing nor checking it runs a query."""
 
-    def __init__(self, *, objects, **kwargs):
+    def __init__(self, *, objects, empty_label=None, **kwargs):
         self.objects = {obj.pk: obj for obj in objects}
-        super().__init__(
-            choices=[(obj.pk, str(obj)) for obj in objects], coerce=lambda value: self.objects[int(value)], **kwargs
-        )
+        choices = [(obj.pk, str(obj)) for obj in objects]
+        if empty_label is not None:
+            choices.insert(0, ("", empty_label))
+        super().__init__(choices=choices, coerce=lambda value: self.objects[int(value)], **kwargs)
 
     def prepare_value(self, value):
         return getattr(value, "pk", value)
 
 
 class TaskForm(forms.Form):
+    required_css_class = "required"
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     due_on = forms.DateField(label=_("Due by"), widget=DATE_WIDGET)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -100,7 +102,8 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, targets: list, organisations: list[Organisation], people: list[Affiliation], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"] = ObjectChoiceField(label=_("Target"), objects=targets)
+        # A pre-selected target is too easily planned for by mistake: the person picks one.
+        self.fields["target"] = ObjectChoiceField(label=_("Target"), objects=targets, empty_label=_("Choose a target"))
         self.fields["organisation"] = ObjectChoiceField(label=_("Organisation"), objects=organisations)
         self.fields["assignee"] = PersonChoiceField(
             label=_("Person"), people=people, help_text=_("Optional: someone of the chosen organisation.")
@@ -109,6 +112,7 @@ class TaskForm(forms.Form):
 
 
 class TaskEditForm(forms.Form):
+    required_css_class = "required"
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     due_on = forms.DateField(label=_("Due by"), widget=DATE_WIDGET)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -129,6 +133,7 @@ class TaskStatusForm(forms.Form):
 
 
 class TaskCompleteForm(forms.Form):
+    required_css_class = "required"
     happened_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET, help_text=_("It may be in the past."))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     attendees = forms.CharField(label=_("Who attended"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

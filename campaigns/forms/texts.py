@@ -40,6 +40,7 @@ class SpeakingForForm(forms.Form):
 
 
 class TextProposeForm(SpeakingForForm):
+    required_css_class = "required"
     kind = forms.ChoiceField(label=_("Which text"), choices=TextKind.choices)
     body = forms.CharField(
         label=_("Proposed wording"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
@@ -55,5 +56,13 @@ class TextProposeForm(SpeakingForForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].label = _("Proposed by")
+        if self["kind"].value() not in TextKind.values:
+            self.initial["kind"] = TextKind.MESSAGE
         if not self.has_choice:
             self.fields["organisation"].widget = forms.HiddenInput()
+
+    @property
+    def chosen_kind(self) -> TextKind:
+        """The text the form is for: what was posted, or else what the page was opened for."""
+        value = self["kind"].value()
+        return TextKind(value) if value in TextKind.values else TextKind.MESSAGE

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,7 +85,12 @@ def plan_board(request, slug: str, campaign_slug: str):
     for task in tasks:
         task.may_act = access.may_act_for(task.organisation_id)
         task.person = person_label(task.assignee) if task.assignee else ""
+    open_tasks = [task for task in tasks if task.status != TaskStatus.DONE]
+    # Most recently due first: what was just done is what people look for.
+    done_tasks = sorted((task for task in tasks if task.status == TaskStatus.DONE), key=lambda task: task.due_on, reverse=True)
+    show_done = request.GET.get("done") == "1" or filters.status == TaskStatus.DONE
     filter_query = {key: value for key, value in request.GET.items() if key in form.fields and value}
+    view_query = {"group": group, **({"mine": "1"} if mine else {}), **filter_query}
     return render(
         request,
         "campaigns/plan_board.html",
@@ -95,8 +101,13 @@ def plan_board(request, slug: str, campaign_slug: str):
             "form": form,
             "group": group,
             "mine": mine,
-            "sections": _sections(tasks, group, access),
-            "task_count": len(tasks),
+            "sections": _sections(open_tasks, group, access),
+            "open_count": len(open_tasks),
+            "done_tasks": done_tasks if show_done else [],
+            "done_count": len(done_tasks),
+            "show_done": show_done,
+            "show_done_query": urlencode({**view_query, "done": "1"}),
+            "hide_done_query": urlencode(view_query),
             "filtered": bool(filter_query),
             "filter_query": urlencode(filter_query),
             # "Ours" already says which organisations; a chosen one would hide the rest of ours.
@@ -114,14 +125,27 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _csv_filename(campaign, form, mine: bool, today) -> str:
+    """Says which view the file holds, e.g. "c189-outreach-plan-ours-todo-2026-12-01.csv"."""
+    parts = [campaign.slug, "outreach-plan", "ours" if mine else "all"]
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "") or (mine and name == "organisation"):
+            continue
+        label = dict(field.choices).get(value, value)
+        parts.append(slugify(str(label)) or f"{name}-{value}")
+    parts.append(today.isoformat())
+    return "-".join(parts) + ".csv"
+
+
 @login_required
 def plan_csv(request, slug: str, campaign_slug: str):
     campaign = get_campaign_for_user(request.user, slug, campaign_slug)
     today = timezone.localdate()
-    _group, _mine, _form, filters = _board_view(request, campaign, opens_on_ours=False)
-    tasks = selectors.board_tasks(campaign, filters, today)
+    _group, mine, form, filters = _board_view(request, campaign, opens_on_ours=False)
+    tasks = selectors.board_tasks(campaign, filters, today, with_logs=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-outreach-plan.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{_csv_filename(campaign, form, mine, today)}"'
     response["Cache-Control"] = "private, no-store"
     # Excel reads a CSV file as UTF-8 only when it starts with a byte order mark.
     response.write("\ufeff")
@@ -130,10 +154,12 @@ def plan_csv(request, slug: str, campaign_slug: str):
         [
             _("Target"), _("Organisation"), _("Person"), _("Channel"), _("Due by"), _("Status"),
             _("Why it is blocked"), _("Due state"), _("Notes"), _("Follow-up of"),
+            _("Contacted on"), _("Outcome"), _("Summary"),
         ]
     )
     for task in tasks:
         previous = task.follow_up_of
+        log = task.latest_logs[0] if task.latest_logs else None
         writer.writerow(
             _cell(value)
             for value in (
@@ -147,6 +173,9 @@ def plan_csv(request, slug: str, campaign_slug: str):
                 task.due_state_now.label if task.due_state_now else "",
                 task.notes,
                 f"{previous.get_channel_display()} {previous.due_on.isoformat()}" if previous else "",
+                log.happened_on.isoformat() if log else "",
+                log.get_outcome_display() if log else "",
+                log.summary if log else "",
             )
         )
     return response
@@ -258,7 +287,8 @@ def task_status(request, slug: str, campaign_slug: str, task_id: int):
                 _("%(target)s (%(organisation)s): %(status)s.")
                 % {"target": task.target, "organisation": task.organisation, "status": task.get_status_display()},
             )
-    return redirect(safe_next_url(request, _board_url(task.campaign)))
+    # Back at the card, whatever happened: on a long board the top of the page is far from it.
+    return redirect(safe_next_url(request, _board_url(task.campaign)).split("#")[0] + f"#task-{task.pk}")
 
 
 @login_required

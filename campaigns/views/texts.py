@@ -33,7 +33,7 @@ def _sections(campaign, access) -> list[selectors.TextSection]:
                 approving=frozenset(version.approving_ids) & eligible, eligible=eligible,
                 rule=campaign.coalition.adoption_rule,
             )
-            version.changes = selectors.word_diff(adopted_body, version.body) if section.adopted else None
+            version.changes = selectors.text_changes(adopted_body, version.body) if section.adopted else None
             version.waiting_for = [o for o in partners if o.pk not in version.tally.approving]
             version.not_counting = [a for a in version.approvals.all() if a.organisation_id not in eligible]
             voted = {approval.organisation_id for approval in version.approvals.all()}

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns import services
 from campaigns.models import DueState, Task, TaskStatus
 from tests.factories import AffiliationFactory, TargetFactory, TaskFactory
 
@@ -202,7 +203,7 @@ def test_unknown_filter_values_are_ignored(world, campaign, plan):
     response = _get_board(world.lead, world, campaign, "?group=nonsense&status=lost&target=999999&organisation=x")
 
     assert response.status_code == 200
-    assert response.context["task_count"] == 2
+    assert response.context["open_count"] == 2
 
 
 def test_action_buttons_appear_only_on_tasks_the_viewer_may_act_on(world, campaign, plan):
@@ -280,14 +281,14 @@ def test_csv_is_an_excel_friendly_attachment_with_the_documented_columns(world, 
     response = _client(world.observer).get(reverse("plan_csv", args=[world.coalition.slug, campaign.slug]))
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="c189-outreach-plan.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="c189-outreach-plan-all-{_today().isoformat()}.csv"'
     rows = _csv_rows(response)
     assert rows[0] == [
         "Target", "Organisation", "Person", "Channel", "Due by", "Status", "Why it is blocked", "Due state", "Notes",
-        "Follow-up of",
+        "Follow-up of", "Contacted on", "Outcome", "Summary",
     ]
     assert ["Council of Bishops", world.member_org.short_name, world.member_staff.display_name, "Meeting",
-            plan["member"].due_on.isoformat(), "To do", "", "Overdue", "", ""] in rows
+            plan["member"].due_on.isoformat(), "To do", "", "Overdue", "", "", "", "", ""] in rows
 
 
 @pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://evil.example\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1"])
@@ -340,3 +341,85 @@ def test_our_tab_link_drops_an_organisation_chosen_in_another_view(world, campai
 
     html = page.content.decode()
     assert "?group=organisation&amp;mine=1&amp;channel=letter\"" in html
+
+
+# Open work first ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_history(world, campaign, plan):
+    """Besides the plan: two tasks done long ago, one of them on the oldest date of all."""
+    old = [
+        TaskFactory(
+            campaign=campaign, target=plan["lead"].target, organisation=world.lead_org, due_on=date(2010, 3, day),
+            status=TaskStatus.DONE,
+        )
+        for day in (1, 2)
+    ]
+    return {**plan, "done": old}
+
+
+def test_done_tasks_are_folded_behind_a_count(world, campaign, with_history):
+    response = _get_board(world.lead, world, campaign, "?group=due")
+
+    page = response.content.decode()
+    shown = [task.pk for section in response.context["sections"] for task in section["tasks"]]
+    assert shown == [with_history["member"].pk, with_history["lead"].pk]
+    assert f'id="task-{with_history["done"][0].pk}"' not in page
+    assert "Show the 2 done tasks" in page
+    assert "?group=due&amp;done=1#done" in page
+
+
+def test_by_due_date_starts_at_what_is_overdue_not_at_old_done_work(world, campaign, with_history):
+    response = _get_board(world.lead, world, campaign, "?group=due")
+
+    first = response.context["sections"][0]
+    assert first["date"] == with_history["member"].due_on
+    assert first["state"] == DueState.OVERDUE
+
+
+def test_show_done_lists_them_after_the_open_ones_newest_first(world, campaign, with_history):
+    response = _get_board(world.lead, world, campaign, "?group=due&done=1")
+
+    page = response.content.decode()
+    newer, older = with_history["done"][1], with_history["done"][0]
+    assert response.context["done_tasks"] == [newer, older]
+    assert page.index(f'id="task-{with_history["lead"].pk}"') < page.index(f'id="task-{newer.pk}"') < page.index(f'id="task-{older.pk}"')
+    assert "Hide the done tasks" in page
+
+
+def test_done_filter_shows_the_done_tasks_without_the_switch(world, campaign, with_history):
+    response = _get_board(world.lead, world, campaign, "?group=target&status=done")
+
+    assert response.context["sections"] == []
+    assert len(response.context["done_tasks"]) == 2
+
+
+def test_open_tasks_come_nearest_first_within_a_group(world, campaign, target):
+    later = TaskFactory(campaign=campaign, target=target, organisation=world.lead_org, due_on=_today() + timedelta(days=5))
+    sooner = TaskFactory(campaign=campaign, target=target, organisation=world.lead_org, due_on=_today())
+
+    response = _get_board(world.lead, world, campaign, "?group=target")
+
+    assert response.context["sections"][0]["tasks"] == [sooner, later]
+
+
+def test_csv_name_says_which_view_it_holds(world, campaign, plan):
+    url = reverse("plan_csv", args=[world.coalition.slug, campaign.slug])
+
+    response = _client(world.member_staff).get(url + "?mine=1&status=todo&channel=meeting")
+
+    today = _today().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="c189-outreach-plan-ours-to-do-meeting-{today}.csv"'
+
+
+def test_csv_carries_the_outcome_and_summary_of_the_check_off(world, campaign, plan):
+    services.task_complete(
+        task=plan["member"], by=world.member_staff, happened_on=_today(), channel="meeting", attendees="",
+        outcome="committed", summary="The bishop will speak on Sunday.", next_step="", next_step_due=None, stance=None,
+    )
+
+    rows = _csv_rows(_client(world.lead).get(reverse("plan_csv", args=[world.coalition.slug, campaign.slug])))
+
+    [row] = [row for row in rows if row[0] == "Council of Bishops"]
+    assert row[-3:] == [_today().isoformat(), "Committed", "The bishop will speak on Sunday."]

@@ -196,6 +196,42 @@ def test_target_in_the_address_is_preselected(plan):
     assert f'<option value="{other.pk}" selected>Prime Minister</option>' in page
 
 
+def test_no_target_is_chosen_for_the_person(plan):
+    TargetFactory(campaign=plan.campaign, name="Prime Minister", kind="minister")
+
+    page = _client(plan.world.member_staff).get(plan.url("task_create")).content.decode()
+
+    assert '<option value="" selected>Choose a target</option>' in page
+    assert "Prime Minister</option>" in page and " selected>Prime Minister" not in page
+
+
+def test_task_without_a_target_is_refused_and_keeps_what_was_typed(plan):
+    before = _state()
+
+    response = _client(plan.world.member_staff).post(
+        plan.url("task_create"),
+        {"organisation": plan.world.member_org.pk, "channel": "call", "due_on": _today().isoformat(), "notes": "Ask for a date"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["target"]
+    assert "Ask for a date" in response.content.decode()
+    assert _state() == before
+
+
+def test_required_fields_are_marked_in_the_task_forms(plan):
+    client = _client(plan.world.member_staff)
+
+    planning = client.get(plan.url("task_create")).content.decode()
+    checking_off = client.get(plan.url("task_complete", plan.member_task.pk)).content.decode()
+
+    assert '<label for="id_target" class="required">' in planning
+    assert '<label for="id_notes">' in planning
+    assert '<label for="id_summary" class="required">' in checking_off
+    assert '<label for="id_attendees">' in checking_off
+    assert "Fields marked * must be filled in." in planning and "Fields marked * must be filled in." in checking_off
+
+
 def test_member_chooses_only_its_own_organisation_and_people(plan):
     colleague = plan.world.member_staff
     stranger = plan.world.lead
@@ -441,7 +477,19 @@ def test_status_change_returns_to_where_it_was_made(plan):
         plan.url("task_status", plan.member_task.pk), {"status": "doing", "next": board}
     )
 
-    assert response.url == board
+    assert response.url == board + f"#task-{plan.member_task.pk}"
+
+
+def test_rejected_status_change_comes_back_at_the_card(plan):
+    board = plan.url("plan_board") + "?group=target#top"
+    before = _state()
+
+    response = _client(plan.world.member_staff).post(
+        plan.url("task_status", plan.member_task.pk), {"status": "blocked", "blocked_reason": "", "next": board}
+    )
+
+    assert response.url == plan.url("plan_board") + f"?group=target#task-{plan.member_task.pk}"
+    assert _state() == before
 
 
 def test_status_form_needs_a_post(plan):

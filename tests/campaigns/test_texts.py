@@ -168,7 +168,7 @@ def test_observer_sees_every_proposal_but_no_form_or_button(world, campaign):
 
     page = _client(world.observer).get(_page_url(world, campaign)).content.decode()
 
-    assert ASK in page and "1 of 2 approvals needed" in page
+    assert ASK in page and "Approved by 1 of the 2 needed" in page
     assert "/approve/" not in page and "/withdraw/" not in page and 'name="body"' not in page
     assert "only lead and member organisations propose and approve" in page
 
@@ -212,11 +212,13 @@ def test_proposal_is_approved_at_once_by_the_proposing_organisation(world, campa
     assert (version.number, version.status, version.proposed_by) == (1, TextStatus.PENDING, world.member_staff)
     assert [a.organisation for a in version.approvals.all()] == [world.member_org]
     page = _client(world.lead).get(_page_url(world, campaign)).content.decode()
-    assert "1 of 2 approvals needed" in page
+    assert "Approved by 1 of the 2 needed" in page
 
 
 def test_versions_are_numbered_per_kind(world, campaign):
-    assert [_propose(campaign, world.lead, kind=kind).number for kind in ("ask", "ask", "message", "ask")] == [1, 2, 1, 3]
+    kinds = ("ask", "ask", "message", "ask")
+    numbers = [_propose(campaign, world.lead, kind=kind, body=f"{ASK}, take {n}").number for n, kind in enumerate(kinds)]
+    assert numbers == [1, 2, 1, 3]
 
 
 def test_a_person_of_several_organisations_chooses_which_one_proposes(world, campaign):
@@ -271,7 +273,7 @@ def test_under_all_every_lead_and_member_organisation_must_approve(world, campai
 
     _client(world.member_staff).post(_version_url("text_approve", world, version))
     assert _status(version) == TextStatus.PENDING
-    assert "2 of 3 approvals needed" in _client(world.lead).get(_page_url(world, campaign)).content.decode()
+    assert "Approved by 2 of the 3 needed" in _client(world.lead).get(_page_url(world, campaign)).content.decode()
 
     response = _client(partner).post(_version_url("text_approve", world, version), follow=True)
 
@@ -314,7 +316,7 @@ def test_under_majority_two_of_three_adopt_through_the_page(world, campaign):
     _set_rule(world, AdoptionRule.MAJORITY)
     _partner(world)
     version = _propose(campaign, world.lead)
-    assert "1 of 2 approvals needed" in _client(world.lead).get(_page_url(world, campaign)).content.decode()
+    assert "Approved by 1 of the 2 needed" in _client(world.lead).get(_page_url(world, campaign)).content.decode()
 
     _client(world.org_admin).post(_version_url("text_approve", world, version))
 
@@ -364,7 +366,7 @@ def test_a_lead_cannot_adopt_alone_even_as_the_only_organisation_that_votes(worl
     assert (len(tally.approving), tally.needed, len(tally.eligible), tally.agreed) == (1, 2, 1, False)
     assert _status(version) == TextStatus.PENDING and _state(world) == before
     assert f"{world.lead_org} has already approved this wording." in _messages(again)
-    assert "1 of 2 approvals needed" in again.content.decode()
+    assert "Approved by 1 of the 2 needed" in again.content.decode()
 
 
 def test_a_person_of_two_organisations_chooses_which_one_approves(world, campaign):
@@ -402,13 +404,15 @@ def test_adopting_new_wording_replaces_the_adopted_one_and_history_shows_both(wo
 
 
 def test_user_text_in_wording_and_diff_is_never_html(world, campaign):
-    _approve(_propose(campaign, world.lead, body="Ratify <b>now</b>"), world.member_staff)
-    _propose(campaign, world.member_staff, body='Ratify <script>alert("x")</script>')
+    _approve(_propose(campaign, world.lead, body="Ratify the convention <b>now</b>"), world.member_staff)
+    _propose(campaign, world.member_staff, body='Ratify the convention <script>alert("x")</script>')
+    _propose(campaign, world.lead, kind="ask", body="<u>entirely</u> new")
 
     html = _client(world.lead).get(_page_url(world, campaign)).content.decode()
 
-    assert "<script>alert" not in html and "<b>now" not in html
+    assert "<script>alert" not in html and "<b>now" not in html and "<u>" not in html
     assert "<del>&lt;b&gt;now&lt;/b&gt;</del><ins>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</ins>" in html
+    assert '<blockquote class="text-body after">&lt;u&gt;entirely&lt;/u&gt; new</blockquote>' in html
 
 
 def test_page_states_the_rule_and_offers_leads_a_way_to_change_it(world, campaign):
@@ -476,7 +480,7 @@ def test_an_organisation_that_left_no_longer_counts(world, campaign):
     tally = services.text_tally(version)
     assert (len(tally.approving), tally.needed, tally.agreed) == (1, 2, False)
     page = _client(world.lead).get(_page_url(world, campaign)).content.decode()
-    assert "1 of 2 approvals needed" in page and "No longer counted" in page
+    assert "Approved by 1 of the 2 needed" in page and "No longer counted" in page
 
     _approve(version, world.member_staff)
     assert _status(version) == TextStatus.ADOPTED
@@ -578,7 +582,7 @@ def test_two_wordings_of_one_kind_adopted_at_once_leave_one_adopted(transactiona
     """Each approval enters the coalition's trail before it adopts, and the trail takes the coalition's
     row: the second adoption waits for the first and replaces it, instead of breaking the rule of one
     adopted wording per kind."""
-    first, second = _propose(campaign, world.lead), _propose(campaign, world.lead)
+    first, second = _propose(campaign, world.lead), _propose(campaign, world.lead, body=f"{ASK} this year")
     both_agreed = threading.Barrier(2, timeout=1)
     adopt = services._adopt_if_agreed
 
@@ -609,3 +613,107 @@ def test_two_wordings_of_one_kind_adopted_at_once_leave_one_adopted(transactiona
 
     assert outcomes == ["done", "done"]
     assert sorted([_status(first), _status(second)]) == [TextStatus.ADOPTED, TextStatus.SUPERSEDED]
+
+
+# Repeated wording, readable changes, the propose form ---------------------------------------
+
+
+def test_proposal_identical_to_the_adopted_wording_is_refused_and_changes_nothing(world, campaign):
+    _approve(_propose(campaign, world.lead, kind="ask"), world.member_staff)
+    before = _state(world)
+
+    response = _client(world.member_staff).post(
+        _page_url(world, campaign), {"kind": "ask", "body": "  Ratify ILO\n Convention   189 ", "note": "Again"}
+    )
+
+    assert response.status_code == 200 and _state(world) == before
+    assert "This is the adopted wording already." in response.content.decode()
+    assert "Again" in response.content.decode()
+
+
+def test_proposal_identical_to_a_pending_wording_points_to_it(world, campaign):
+    pending = _propose(campaign, world.lead, kind="message", body="Decent work for domestic workers")
+    before = _state(world)
+
+    with pytest.raises(DomainError, match=f"Wording {pending.number} says exactly this"):
+        _propose(campaign, world.member_staff, kind="message", body="Decent work  for domestic\tworkers")
+
+    assert _state(world) == before
+
+
+def test_same_wording_may_come_back_once_the_other_is_withdrawn_or_for_another_text(world, campaign):
+    withdrawn = _propose(campaign, world.lead, kind="message", body="Decent work")
+    services.text_withdraw(version=withdrawn, by=world.lead)
+
+    again = _propose(campaign, world.lead, kind="message", body="Decent work")
+    other_kind = _propose(campaign, world.lead, kind="solution", body="Decent work")
+
+    assert (again.number, other_kind.number) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "as_diff"),
+    [
+        ("Ratify the convention this year", "Ratify the convention this very year", True),
+        ("Women have equal rights to jobs", "Women have equal rights to job opportunities and wages", True),
+        ("one two three four five", "one two three six seven", True),  # 3 of 5 kept: 60 %
+        ("one two three four five", "one two six seven eight", False),  # 2 of 5 kept
+        ("Ratify C189 now", "The government must protect domestic workers by law", False),
+        ("", "A first wording", True),
+    ],
+)
+def test_word_diff_only_when_most_words_stay(old, new, as_diff):
+    from campaigns.selectors import text_changes
+
+    changes = text_changes(old, new)
+
+    assert changes.rewritten is not as_diff
+    assert (changes.segments is not None) is as_diff
+
+
+def test_rewrite_shows_before_and_after_instead_of_a_word_mix(world, campaign):
+    _approve(_propose(campaign, world.lead, kind="ask", body="Ratify C189 now"), world.member_staff)
+    _propose(campaign, world.member_staff, kind="ask", body="The government must protect domestic workers by law")
+
+    html = _client(world.lead).get(_page_url(world, campaign)).content.decode()
+
+    proposal = html[html.index("A rewrite of the adopted wording:"):]
+    assert '<blockquote class="text-body before">Ratify C189 now</blockquote>' in proposal
+    assert '<blockquote class="text-body after">The government must protect domestic workers by law</blockquote>' in proposal
+    assert "<del>" not in proposal.split("</article>")[0]
+
+
+def test_propose_form_remembers_which_text_after_an_error(world, campaign):
+    response = _client(world.lead).post(
+        _page_url(world, campaign) + "?kind=solution", {"kind": "solution", "body": "  ", "note": "Why not"}
+    )
+
+    form = response.context["form"]
+    html = response.content.decode()
+    assert form["kind"].value() == "solution"
+    assert "Propose new wording: Solution" in html
+    assert '<option value="solution" selected>' in html
+    assert "?kind=solution#propose" in html
+
+
+def test_history_numbers_are_the_wording_numbers(world, campaign):
+    for n in range(3):
+        _propose(campaign, world.lead, kind="message", body=f"{ASK}, take {n}")
+
+    html = _client(world.lead).get(_page_url(world, campaign)).content.decode()
+
+    history = html[html.index('class="versions"'):]
+    history = history[: history.index("</ul>")]
+    # A numbered list would put "1." before wording 3: the wording's own number is the only one shown.
+    assert [history.index(f"Wording {n}") for n in (3, 2, 1)] == sorted(history.index(f"Wording {n}") for n in (3, 2, 1))
+    assert "<ol" not in html[html.index("text-history"):html.index("text-history") + 400]
+
+
+def test_tally_reads_approved_by_so_many_of_the_needed(world, campaign):
+    for _ in range(3):
+        _partner(world)
+    _propose(campaign, world.lead)
+
+    html = _client(world.lead).get(_page_url(world, campaign)).content.decode()
+
+    assert "Approved by 1 of the 5 needed" in html

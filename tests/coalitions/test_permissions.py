@@ -23,6 +23,7 @@ from coalitions.models import (
     StaffInvitation,
     User,
 )
+from config import urls as root_urls
 from tests.conftest import ROLES, World
 from tests.factories import AffiliationFactory, CoalitionInvitationFactory
 
@@ -160,6 +161,7 @@ ORGANISATION_FORM = {
 EXPECTED = {
     #                                    anonymous outsider observer member_staff org_admin lead  other_lead
     "coalition_detail GET":              (LOGIN,   HIDDEN,  OK,      OK,          OK,       OK,   HIDDEN),
+    "coalition_organisations GET":       (LOGIN,   HIDDEN,  OK,      OK,          OK,       OK,   HIDDEN),
     "coalition_settings GET":            (LOGIN,   HIDDEN,  DENIED,  DENIED,      DENIED,   OK,   HIDDEN),
     "coalition_settings POST":           (LOGIN,   HIDDEN,  DENIED,  DENIED,      DENIED,   DONE, HIDDEN),
     "coalition_invite GET":              (LOGIN,   HIDDEN,  DENIED,  DENIED,      DENIED,   OK,   HIDDEN),
@@ -180,6 +182,7 @@ EXPECTED = {
 
 CASES = [
     Case("coalition_detail", "GET", _slug("coalition_detail")),
+    Case("coalition_organisations", "GET", _slug("coalition_organisations")),
     Case("coalition_settings", "GET", _slug("coalition_settings")),
     Case(
         "coalition_settings", "POST", _slug("coalition_settings"),
@@ -316,7 +319,7 @@ def test_change_refused_by_a_rule_redirects_back_and_changes_nothing(case, role,
     before = db_snapshot()
     response = ask(case, role)
     assert response.status_code == 302
-    assert response.url == reverse("coalition_detail", args=[targets.world.coalition.slug])
+    assert response.url == reverse("coalition_organisations", args=[targets.world.coalition.slug])
     _assert_nothing_changed(before, mailoutbox)
 
 
@@ -334,5 +337,11 @@ def test_every_scoped_url_is_in_the_matrix():
         pattern.name
         for pattern in coalition_urls.urlpatterns
         if {"slug", "organisation_id"} & set(pattern.pattern.regex.groupindex)
+    }
+    # The coalition's front page shows campaign work, so the root URLconf routes it to campaigns.
+    scoped |= {
+        pattern.name
+        for pattern in root_urls.urlpatterns
+        if getattr(pattern, "name", None) and "slug" in pattern.pattern.regex.groupindex
     }
     assert scoped == {case.url_name for case in CASES}

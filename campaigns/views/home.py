@@ -1,0 +1,29 @@
+"""A signed-in person's home page: their work across all their coalitions first, then the coalitions.
+
+It lives here rather than in coalitions because it reads tasks and shared texts, and coalitions
+knows nothing of campaigns."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from campaigns import selectors
+from coalitions import selectors as coalition_selectors
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "coalitions/landing.html")
+    user = request.user
+    coalitions = coalition_selectors.coalitions_of_user(user)
+    return render(
+        request,
+        "coalitions/dashboard.html",
+        {
+            "agenda": selectors.agenda_of_person(user, timezone.localdate()),
+            "votes": selectors.texts_awaiting_vote(user),
+            "activity": coalition_selectors.recent_activity_of_coalitions(coalitions=coalitions, user=user),
+            "coalitions": coalitions,
+            "affiliations": coalition_selectors.organisations_of_user(user),
+            "invitations": coalition_selectors.invitations_for_email(user.email),
+        },
+    )
