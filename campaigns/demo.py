@@ -727,14 +727,22 @@ def _pamusab() -> None:
         notes="Audience avec le deuxième vice-président : présenter la plateforme et ses 160 000 membres.",
     )
     cancellations = [
-        (day(-61), "Audience annulée la veille par le cabinet : déplacement du vice-président à l'intérieur du pays.", day(-40)),
-        (day(-41), "Audience annulée le matin même : conseil des ministres extraordinaire.", day(-20)),
-        (day(-21), "Audience reportée une troisième fois, sans nouvelle date ; le cabinet rappellera.", day(3)),
+        (
+            day(-61), "Audience annulée la veille par le cabinet : déplacement du vice-président à l'intérieur du pays.",
+            "Nouvelle demande d'audience auprès du cabinet", day(-40),
+        ),
+        (
+            day(-41), "Audience annulée le matin même : conseil des ministres extraordinaire.",
+            "Troisième demande d'audience, avec la lettre de la plateforme", day(-20),
+        ),
+        (
+            day(-21), "Audience reportée une troisième fois, sans nouvelle date ; le cabinet rappellera.",
+            "Audience fixée par le cabinet : confirmer la veille, venir à trois organisations", day(3),
+        ),
     ]
-    for happened_on, summary, next_due in cancellations:
+    for happened_on, summary, next_step, next_due in cancellations:
         log = _done(
-            attempt, "rmcs", happened_on, Outcome.NO_RESPONSE, summary,
-            next_step="Nouvelle demande d'audience auprès du cabinet", next_step_due=next_due,
+            attempt, "rmcs", happened_on, Outcome.NO_RESPONSE, summary, next_step=next_step, next_step_due=next_due,
         )
         attempt = _follow_up(log)
 

@@ -264,14 +264,6 @@ def test_every_pamusab_partner_has_open_work_due_within_two_weeks_of_today(seede
     assert set(near.values_list("organisation__acronym", flat=True)) == PAMUSAB_PARTNERS
 
 
-def test_demo_people_all_have_display_names(seeded):
-    people = User.objects.filter(email__endswith="@demo.example")
-
-    assert people.count() == len(coalition_demo.PEOPLE)
-    assert not people.filter(display_name="").exists()
-    assert not [person for person in people if "@" in person.display_name]
-
-
 # Bangladesh ----------------------------------------------------------------------------------
 
 
