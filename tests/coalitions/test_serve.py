@@ -137,7 +137,8 @@ def _stop_and_wait(process: subprocess.Popen, var_dir: Path, signum: int) -> lis
     return remaining
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+# SIGKILL: the command cannot clean up; its children stop because their parent died.
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["sigterm", "ctrl-c", "kill-9"])
 def test_a_signal_to_the_process_group_stops_the_server_and_every_worker_process(serving, signum):
     process, var_dir, port, _err, logs = serving
     started = _left_behind(process.pid, var_dir)
