@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mails point at the port actually served (`make run PORT=8080`), unless set otherwise.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 # WeasyPrint renders with pango; Noto covers Latin, French accents and Bengali; gettext compiles
 # the translations. Tests add Debian's Chromium (never a downloaded browser) and docker-compose
@@ -52,12 +54,9 @@ run: messages
 	$(PY) manage.py seed_demo
 	@$(MAKE) --no-print-directory serve
 
-# The worker (with beat) runs beside the web server and stops with it.
+# The worker (with beat) runs beside the web server and stops with it (coalitions/management/commands/serve.py).
 serve:
-	@echo "Serving on http://$(HOST):$(PORT)/  (mail goes to var/mail/; Ctrl-C stops everything)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery --quiet -A config worker --beat --loglevel=WARNING --concurrency=2 & \
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	@$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: messages
 	$(call apt_install,$(TEST_PACKAGES))

@@ -1,6 +1,9 @@
-"""Demo campaigns: India's push for a yes to ILO Convention 189 (won, 2010–2011) and equal pay for
-women agricultural day labourers in Bangladesh (running, with work due around today, so that the
-boards, the calendar and the reminder mail have something to show).
+"""Demo campaigns: India's push for a yes to ILO Convention 189 (won, 2010–2011); India's current
+work to bring the Convention into state laws; PAMUSAB's position on the CAM health card in Burundi
+(in French); and equal pay for women agricultural day labourers in Bangladesh. The three current
+campaigns have work due around the day the demo is loaded (overdue, today, this week, the weeks
+after) for every organisation, and shared texts waiting for votes, so that a person who signs in
+has something to do, and the boards, the calendar and the reminder mail something to show.
 
 Everything goes through the campaign services, as it would from the pages, so the demo checks the
 rules too and fills each coalition's activity trail. Dates that the services set to "now" are then
@@ -34,6 +37,7 @@ from .models import (
 )
 
 INDIA = "india-domestic-workers"
+PAMUSAB = "pamusab"
 BANGLADESH = "bangladesh-equal-pay"
 
 BANGLADESH_ORGANISATIONS = {
@@ -83,6 +87,8 @@ if BANGLADESH not in {spec["slug"] for spec in coalition_demo.COALITIONS}:
 
 def load() -> None:
     _india()
+    _india_state_laws()
+    _pamusab()
     _bangladesh()
 
 
@@ -119,6 +125,26 @@ def _texts(campaign: Campaign, kind: str, body: str, proposer: str, approvers: l
     TextVersion.objects.filter(campaign=campaign, kind=kind, status=TextStatus.SUPERSEDED, number__lt=version.number).update(
         decided_at=_at(approved_on, 11)
     )
+    return version
+
+
+def _proposal(
+    campaign: Campaign, kind: str, body: str, proposer: str, approvers: list[str], on: date, note: str = ""
+) -> TextVersion:
+    """A wording still waiting for the votes of the organisations not in `approvers`."""
+    version = services.text_propose(
+        campaign=campaign, by=_user(proposer), organisation=_organisation(proposer), kind=kind, body=body, note=note
+    )
+    TextApproval.objects.filter(version=version, organisation=_organisation(proposer)).update(approved_at=_at(on))
+    TextVersion.objects.filter(pk=version.pk).update(proposed_at=_at(on))
+    for days, login in enumerate(approvers, start=1):
+        services.text_approve(version=version, by=_user(login), organisation=_organisation(login))
+        TextApproval.objects.filter(version=version, organisation=_organisation(login)).update(
+            approved_at=_at(on + timedelta(days=days))
+        )
+    version.refresh_from_db()
+    if version.status != TextStatus.PENDING:
+        raise RuntimeError(f"The demo proposal {version} was adopted; it must wait for votes.")
     return version
 
 
@@ -401,6 +427,360 @@ def _india() -> None:
     )
 
     services.campaign_update(campaign=campaign, by=_user("ndwm"), status=CampaignStatus.WON)
+
+
+# India today: Convention 189 in state laws --------------------------------------------------
+
+
+def _india_state_laws() -> None:
+    coalition = Coalition.objects.get(slug=INDIA)
+    if Campaign.objects.filter(coalition=coalition, slug="state-laws").exists():
+        return
+    today = timezone.localdate()
+    started = today - timedelta(days=120)
+
+    def day(offset: int) -> date:
+        return today + timedelta(days=offset)
+
+    campaign = services.campaign_create(
+        coalition=coalition, by=_user("ndwm"), slug="state-laws",
+        title="Convention 189 in state laws: domestic workers acts and welfare boards", language="en",
+        status=CampaignStatus.ACTIVE,
+        description=(
+            "India voted for Convention 189 but has not ratified it, and labour law still leaves out most "
+            "domestic workers. The five partners now work state by state: a domestic workers act with a notified "
+            "minimum wage, and a welfare board that registers domestic workers and pays their pensions, maternity "
+            "and accident benefits, in Tamil Nadu, Kerala, Maharashtra and Karnataka. Each organisation works on "
+            "the state governments, boards and MLAs where it is active."
+        ),
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=_at(started))
+    campaign.refresh_from_db()
+    others = [login for login in INDIA_PARTNERS if login != "ndwm"]
+
+    _texts(
+        campaign, TextKind.MESSAGE,
+        "Domestic work is work. Every domestic worker has the right to a minimum wage, a weekly day off and "
+        "social security, in every state.",
+        "ndwm", others, started + timedelta(days=3),
+    )
+    _texts(
+        campaign, TextKind.ASK,
+        "The governments of Tamil Nadu, Kerala, Maharashtra and Karnataka pass a domestic workers act and run a "
+        "welfare board that registers every domestic worker.",
+        "ndwm", others, started + timedelta(days=3),
+    )
+    _texts(
+        campaign, TextKind.SOLUTION,
+        "Each state notifies a minimum wage for domestic work, registers domestic workers with a welfare board "
+        "that pays pensions, maternity and accident benefits, and opens a grievance cell for workers in private "
+        "homes.",
+        "ndwm", others, started + timedelta(days=3),
+    )
+    # Waiting for AREDS, CWM-I and YCW-I: a sharper ask after the Kerala meeting.
+    _proposal(
+        campaign, TextKind.ASK,
+        "The governments of Tamil Nadu, Kerala, Maharashtra and Karnataka pass a domestic workers act with a "
+        "notified minimum wage for domestic work, and run a welfare board that registers every domestic worker "
+        "within a year.",
+        "cftui", ["ndwm"], day(-3),
+        note="Without a minimum wage in the act itself, the boards register workers but wages stay where they are.",
+    )
+
+    tn_minister = _target(
+        campaign, "ndwm", lead="ndwm", supporters=("areds",),
+        name="Minister for Labour Welfare, Tamil Nadu", kind=TargetKind.MINISTER, title="Minister",
+        institution="Labour Welfare and Skill Development Department, Government of Tamil Nadu",
+        region="Tamil Nadu", influence=5, address="Secretariat, Fort St. George, Chennai 600009",
+    )
+    tn_board = _target(
+        campaign, "ndwm", lead="areds", supporters=("ndwm", "ycwi"),
+        name="Tamil Nadu Domestic Workers Welfare Board", kind=TargetKind.OTHER, title="Chairperson and secretary",
+        institution="Labour Welfare and Skill Development Department, Government of Tamil Nadu",
+        region="Tamil Nadu", influence=4,
+        contact_notes="District labour offices take the registration forms; the board meets every two months.",
+    )
+    tn_mlas = _target(
+        campaign, "ndwm", lead="areds", supporters=("ycwi",),
+        name="MLAs from Dindigul and Madurai districts", kind=TargetKind.MEMBER_OF_PARLIAMENT,
+        institution="Tamil Nadu Legislative Assembly", region="Tamil Nadu", influence=2,
+    )
+    kerala = _target(
+        campaign, "ndwm", lead="cftui", supporters=("cwmi",),
+        name="Labour and Skills Department, Government of Kerala", kind=TargetKind.MINISTRY,
+        title="Labour Commissioner", institution="Government of Kerala", region="Kerala", influence=4,
+        contact_notes="The draft rules for domestic workers sit with the Labour Commissioner.",
+    )
+    kerala_mlas = _target(
+        campaign, "ndwm", lead="cwmi", supporters=("cftui",),
+        name="MLAs of the Kerala Assembly's committee on labour", kind=TargetKind.MEMBER_OF_PARLIAMENT,
+        institution="Kerala Legislative Assembly", region="Kerala", influence=3,
+    )
+    maharashtra = _target(
+        campaign, "ndwm", lead="ycwi", supporters=("ndwm",),
+        name="Maharashtra Domestic Workers Welfare Board", kind=TargetKind.OTHER, title="Chairperson",
+        institution="Labour Department, Government of Maharashtra", region="Maharashtra", influence=4,
+        contact_notes="Set up under the 2008 act; registrations and benefits have stalled for years.",
+    )
+    karnataka = _target(
+        campaign, "ndwm", lead="cwmi", supporters=("ndwm",),
+        name="Labour Department, Government of Karnataka", kind=TargetKind.MINISTRY, title="Labour Commissioner",
+        institution="Government of Karnataka", region="Karnataka", influence=4,
+    )
+    media = _target(
+        campaign, "ndwm", lead="ycwi", supporters=("ndwm",),
+        name="Newspapers and television in Tamil Nadu and Maharashtra", kind=TargetKind.MEDIA,
+        region="Tamil Nadu, Maharashtra", influence=2,
+    )
+    _stance(tn_minister, "ndwm", Stance.UNKNOWN, started + timedelta(days=10), "No statement on a domestic workers act.")
+    _stance(
+        maharashtra, "ycwi", Stance.LEANING_AGAINST, started + timedelta(days=20),
+        "The board says it has no funds for new registrations until the state releases the cess.",
+    )
+    _stance(karnataka, "cwmi", Stance.UNKNOWN, started + timedelta(days=20), "Never asked.")
+
+    # NDWM: the Minister, after a letter that got a meeting.
+    letter = _task(
+        campaign, "ndwm", tn_minister, "ndwm", Channel.LETTER, day(-25), planned_on=started + timedelta(days=14),
+        notes="Letter with the coalition's ask and the draft bill.",
+    )
+    _done(
+        letter, "ndwm", day(-27), Outcome.ACKNOWLEDGED,
+        "The Minister's office acknowledged the letter and offered a meeting with the Minister.",
+        next_step="Meet the Minister with the draft bill and the registration figures", next_step_due=day(2),
+        next_channel=Channel.MEETING, stance=Stance.LEANING_FOR,
+    )
+    _task(
+        campaign, "ndwm", karnataka, "ndwm", Channel.CALL, day(-2), planned_on=day(-12),
+        notes="Call the Labour Commissioner's office to fix the date of the hearing on a Karnataka act.",
+    )
+    _task(
+        campaign, "ndwm", maharashtra, "ndwm", Channel.EVENT, day(12), planned_on=day(-8),
+        notes="State consultation in Pune with the board's members and domestic workers' unions.",
+    )
+
+    # CFTUI: Kerala's Labour Commissioner, then the MLAs.
+    meeting = _task(
+        campaign, "ndwm", kerala, "cftui", Channel.MEETING, day(-20), planned_on=started + timedelta(days=14),
+        notes="Meet the Labour Commissioner about the draft rules.",
+    )
+    _done(
+        meeting, "cftui", day(-21), Outcome.REFERRED,
+        "The Labour Commissioner will take comments on the draft rules before they go to the Minister.",
+        attendees="CFTUI state secretary, two domestic workers' union leaders; the Labour Commissioner",
+        next_step="Send the union's written comments on the draft rules", next_step_due=day(-3),
+        next_channel=Channel.LETTER, stance=Stance.LEANING_FOR,
+    )
+    briefing = _task(
+        campaign, "ndwm", kerala_mlas, "cftui", Channel.MEETING, day(6), planned_on=day(-10),
+        notes="Brief the MLAs of the committee on labour with CWM-I.",
+    )
+    services.task_status_set(task=briefing, by=_user("cftui"), status=TaskStatus.DOING)
+
+    # AREDS: registration with the Tamil Nadu board, village by village.
+    camp = _task(
+        campaign, "ndwm", tn_board, "areds", Channel.EVENT, day(-10), planned_on=started + timedelta(days=30),
+        notes="Registration camp in Dindigul with the district labour office.",
+    )
+    _done(
+        camp, "areds", day(-10), Outcome.COMMITTED,
+        "312 women of the collective filled in registration forms; the district labour officer promised the cards "
+        "within ten days.",
+        attendees="AREDS women's collective leaders; the district labour officer",
+        next_step="Collect the registration cards at the district labour office", next_step_due=day(0),
+        next_channel=Channel.MEETING, stance=Stance.LEANING_FOR,
+    )
+    _task(
+        campaign, "ndwm", tn_board, "areds", Channel.LETTER, day(-5), planned_on=day(-15),
+        notes="Send the board the list of villages where nobody has been registered yet.",
+    )
+    _task(
+        campaign, "ndwm", tn_mlas, "areds", Channel.LETTER, day(4), planned_on=day(-7),
+        notes="Letters from the women's collective to their MLAs, asking them to raise the act in the Assembly.",
+    )
+
+    # CWM-I: Karnataka and the Kerala MLAs.
+    signatures = _task(
+        campaign, "ndwm", karnataka, "cwmi", Channel.EVENT, day(-14), planned_on=started + timedelta(days=30),
+        notes="Signature campaign after Sunday mass in the parishes of Bengaluru.",
+    )
+    _done(
+        signatures, "cwmi", day(-14), Outcome.NO_RESPONSE,
+        "4,200 signatures for a Karnataka domestic workers act, collected in 18 parishes.",
+    )
+    _task(
+        campaign, "ndwm", karnataka, "cwmi", Channel.LETTER, day(1), planned_on=day(-12),
+        notes="Letter to the Labour Commissioner with the signatures from the parishes.",
+    )
+    _task(
+        campaign, "ndwm", kerala_mlas, "cwmi", Channel.MEETING, day(20), planned_on=day(-5), assigned=False,
+        notes="Meet the committee's chair in Thiruvananthapuram; whoever of CWM-I can go.",
+    )
+
+    # YCW-I: Maharashtra's stalled board, and the press.
+    _task(
+        campaign, "ndwm", maharashtra, "ycwi", Channel.LETTER, day(-1), planned_on=day(-14),
+        notes="Ask the board in writing why registrations stopped and when they resume.",
+    )
+    press = _task(
+        campaign, "ndwm", media, "ycwi", Channel.MEDIA, day(0), planned_on=day(-9),
+        notes="Press conference in Mumbai with young domestic workers who could not register.",
+    )
+    services.task_status_set(task=press, by=_user("ycwi"), status=TaskStatus.DOING)
+    hearing = _task(
+        campaign, "ndwm", maharashtra, "ycwi", Channel.MEETING, day(10), planned_on=day(-9),
+        notes="Meeting with the board's chairperson.",
+    )
+    services.task_status_set(
+        task=hearing, by=_user("ycwi"), status=TaskStatus.BLOCKED,
+        blocked_reason="The board has no chairperson since last month; waiting for the state to name one.",
+    )
+
+
+# Burundi: PAMUSAB and the CAM health card ----------------------------------------------------
+
+
+def _pamusab() -> None:
+    coalition = Coalition.objects.get(slug=PAMUSAB)
+    if Campaign.objects.filter(coalition=coalition, slug="carte-cam").exists():
+        return
+    today = timezone.localdate()
+    started = today - timedelta(days=90)
+
+    def day(offset: int) -> date:
+        return today + timedelta(days=offset)
+
+    campaign = services.campaign_create(
+        coalition=coalition, by=_user("rmcs"), slug="carte-cam",
+        title="La carte d'assistance médicale (CAM) et les mutuelles de santé", language="fr",
+        status=CampaignStatus.ACTIVE,
+        description=(
+            "La réforme de la carte d'assistance médicale (CAM) décidera de la place des mutuelles communautaires "
+            "de santé dans la protection sociale du Burundi. Mutuelles, ONG et syndicat n'attendent pas la même "
+            "chose de la CAM : la plateforme s'accorde d'abord sur une position commune, puis écrit aux ministères "
+            "et rencontre le deuxième vice-président, l'Assemblée nationale et les partenaires techniques et "
+            "financiers."
+        ),
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=_at(started))
+    campaign.refresh_from_db()
+
+    _texts(
+        campaign, TextKind.MESSAGE,
+        "La santé est un droit : chaque Burundaise et chaque Burundais doit pouvoir se soigner sans s'endetter.",
+        "rmcs", ["spt", "sts"], started + timedelta(days=5),
+    )
+    # The position on the CAM: SPT agreed, the union has not voted yet.
+    _proposal(
+        campaign, TextKind.ASK,
+        "Le Gouvernement réforme la carte d'assistance médicale (CAM) : chaque titulaire peut adhérer à une "
+        "mutuelle communautaire de santé de son choix, et l'État verse à la mutuelle la part qu'il consacre à la "
+        "CAM pour cette personne.",
+        "rmcs", ["spt"], day(-6),
+        note="Position commune à adopter avant toute lettre ou rencontre avec les ministères.",
+    )
+
+    vice_president = _target(
+        campaign, "rmcs", lead="rmcs", supporters=("spt",),
+        name="Deuxième vice-président de la République", kind=TargetKind.MINISTER,
+        title="Deuxième vice-président", institution="Vice-présidence de la République", region="Bujumbura",
+        influence=5, contact_notes="Confirmer le rendez-vous la veille auprès du cabinet : il a déjà été annulé trois fois.",
+    )
+    health = _target(
+        campaign, "rmcs", lead="spt", supporters=("rmcs",),
+        name="Ministère de la santé publique et de la lutte contre le Sida", kind=TargetKind.MINISTRY,
+        title="Ministre", institution="Gouvernement du Burundi", region="Gitega", influence=5,
+    )
+    labour = _target(
+        campaign, "rmcs", lead="sts",
+        name="Ministère de la fonction publique, du travail et de la sécurité sociale", kind=TargetKind.MINISTRY,
+        title="Ministre", institution="Gouvernement du Burundi", region="Gitega", influence=4,
+    )
+    social_protection = _target(
+        campaign, "rmcs", lead="rmcs", supporters=("sts",),
+        name="Direction générale de la protection sociale", kind=TargetKind.OTHER, title="Directeur général",
+        institution="Ministère de la fonction publique, du travail et de la sécurité sociale", region="Gitega",
+        influence=4, contact_notes="Prépare le projet de réforme de la CAM.",
+    )
+    assembly = _target(
+        campaign, "rmcs", lead="sts", supporters=("spt",),
+        name="Commission de la santé de l'Assemblée nationale", kind=TargetKind.MEMBER_OF_PARLIAMENT,
+        title="Président de la commission", institution="Assemblée nationale", region="Gitega", influence=3,
+    )
+    belgium = _target(
+        campaign, "rmcs", lead="spt",
+        name="Ambassade de Belgique", kind=TargetKind.OTHER, title="Attaché de coopération",
+        institution="Ambassade du Royaume de Belgique", region="Bujumbura", influence=2,
+    )
+    europe = _target(
+        campaign, "rmcs", lead="spt", supporters=("rmcs",),
+        name="Délégation de l'Union européenne au Burundi", kind=TargetKind.OTHER, title="Chargé du secteur santé",
+        institution="Union européenne", region="Bujumbura", influence=3,
+    )
+    _stance(health, "spt", Stance.LEANING_FOR, started + timedelta(days=20), "Le ministère veut plus d'adhérents aux mutuelles.")
+    _stance(labour, "sts", Stance.UNKNOWN, started + timedelta(days=20), "Pas encore de position sur la réforme.")
+    _stance(vice_president, "rmcs", Stance.UNKNOWN, started + timedelta(days=20), "Jamais rencontré.")
+
+    # The second vice-president: a meeting cancelled three times; the fourth date is this week.
+    attempt = _task(
+        campaign, "rmcs", vice_president, "rmcs", Channel.MEETING, day(-60), planned_on=started + timedelta(days=10),
+        notes="Audience avec le deuxième vice-président : présenter la plateforme et ses 160 000 membres.",
+    )
+    cancellations = [
+        (
+            day(-61), "Audience annulée la veille par le cabinet : déplacement du vice-président à l'intérieur du pays.",
+            "Nouvelle demande d'audience auprès du cabinet", day(-40),
+        ),
+        (
+            day(-41), "Audience annulée le matin même : conseil des ministres extraordinaire.",
+            "Troisième demande d'audience, avec la lettre de la plateforme", day(-20),
+        ),
+        (
+            day(-21), "Audience reportée une troisième fois, sans nouvelle date ; le cabinet rappellera.",
+            "Audience fixée par le cabinet : confirmer la veille, venir à trois organisations", day(3),
+        ),
+    ]
+    for happened_on, summary, next_step, next_due in cancellations:
+        log = _done(
+            attempt, "rmcs", happened_on, Outcome.NO_RESPONSE, summary, next_step=next_step, next_step_due=next_due,
+        )
+        attempt = _follow_up(log)
+
+    dgps = _task(
+        campaign, "rmcs", social_protection, "rmcs", Channel.MEETING, day(-30), planned_on=started + timedelta(days=10),
+        notes="Séance de travail sur le projet de réforme de la CAM.",
+    )
+    _done(
+        dgps, "rmcs", day(-31), Outcome.ACKNOWLEDGED,
+        "La direction générale a présenté son projet de réforme et demande les chiffres d'adhésion des mutuelles.",
+        attendees="Coordination RMCS, chargée de plaidoyer SPT ; le directeur général et deux cadres",
+        next_step="Envoyer les chiffres d'adhésion des mutuelles par province", next_step_due=day(-2),
+        next_channel=Channel.EMAIL, stance=Stance.LEANING_FOR,
+    )
+    _task(
+        campaign, "rmcs", europe, "spt", Channel.MEETING, day(0), planned_on=day(-12),
+        notes="Point sur le financement de la protection sociale avec le chargé du secteur santé.",
+    )
+    health_letter = _task(
+        campaign, "rmcs", health, "spt", Channel.LETTER, day(5), planned_on=day(-12),
+        notes="Lettre de la plateforme au ministre, avec la position commune sur la CAM.",
+    )
+    services.task_status_set(
+        task=health_letter, by=_user("spt"), status=TaskStatus.BLOCKED,
+        blocked_reason="En attente de la position commune sur la CAM : le STS doit encore l'approuver.",
+    )
+    _task(
+        campaign, "rmcs", belgium, "spt", Channel.EVENT, day(18), planned_on=day(-5),
+        notes="Inviter l'attaché de coopération à la journée des mutuelles à Ngozi.",
+    )
+    _task(
+        campaign, "rmcs", labour, "sts", Channel.MEETING, day(-4), planned_on=day(-20),
+        notes="Présenter au cabinet du ministre les attentes des travailleurs de la santé sur la CAM.",
+    )
+    _task(
+        campaign, "rmcs", assembly, "sts", Channel.MEETING, day(9), planned_on=day(-10),
+        notes="Demander une audition par la commission de la santé.",
+    )
 
 
 # Bangladesh: equal pay -----------------------------------------------------------------------

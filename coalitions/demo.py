@@ -76,8 +76,9 @@ COALITIONS = [
         name="Domestic workers' rights: ILO Convention 189",
         language="en",
         description=(
-            "Five partner organisations pressing the Government of India to vote for ILO Convention 189 "
-            "on decent work for domestic workers at the International Labour Conference, 16 June 2011."
+            "Five partner organisations for decent work for domestic workers in India: they won the Government's "
+            "yes to ILO Convention 189 at the International Labour Conference of 16 June 2011, and now work to "
+            "bring it into state laws and welfare boards."
         ),
         # WSM facilitated at first, then handed the lead to NDWM and stepped back to an accompanying role.
         founder="wsm",

@@ -3,8 +3,10 @@
 kombu's filesystem transport creates a message file and then writes into it. A consumer polling
 the folder in between takes the still empty file, fails to decode it, and the worker stops with
 an unrecoverable error. Here each message is written under a name no consumer reads and then
-renamed into place, which is atomic within one folder. config/celery.py registers this class for
-`filesystem://` URLs.
+renamed into place, which is atomic within one folder. The same goes for the table of queues
+bound to a broadcast exchange (the one `celery inspect ping` and /healthz use): a starting worker
+creates it and only then locks and fills it, so a reader may find it empty. config/celery.py
+registers this class for `filesystem://` URLs.
 """
 
 import os
@@ -30,6 +32,15 @@ class Channel(filesystem.Channel):
             os.replace(partial, final)
         except OSError as exc:
             raise ChannelError(f"Cannot add file {final!r} to directory") from exc
+
+    def get_table(self, exchange):
+        """The queues bound to `exchange`; none while its table file is still empty."""
+        try:
+            if self._exchange_file(exchange).stat().st_size == 0:
+                return []
+        except FileNotFoundError:
+            return []
+        return super().get_table(exchange)
 
 
 class Transport(filesystem.Transport):

@@ -1,8 +1,9 @@
-"""The demo campaigns: India's won vote for ILO Convention 189 and Bangladesh's running equal-pay plan."""
+"""The demo campaigns: India's won vote for ILO Convention 189 and its current work on state laws,
+PAMUSAB's position on the CAM health card (in French) and Bangladesh's running equal-pay plan."""
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -31,6 +32,7 @@ from coalitions import demo as coalition_demo
 from coalitions.models import AuditEntry, Coalition, CoalitionRole, Organisation, User
 
 INDIA_PARTNERS = {"NDWM", "CFTUI", "AREDS", "CWM-I", "YCW-I"}
+PAMUSAB_PARTNERS = {"RMCS", "SPT", "STS"}
 BANGLADESH_PARTNERS = {"WLRN", "KSU", "CWF", "NAGE"}
 
 
@@ -39,8 +41,21 @@ def seeded(db):
     call_command("seed_demo", stdout=io.StringIO())
 
 
-def _campaign(coalition_slug: str) -> Campaign:
-    return Campaign.objects.get(coalition__slug=coalition_slug)
+def _campaign(coalition_slug: str, slug: str | None = None) -> Campaign:
+    campaigns = Campaign.objects.filter(coalition__slug=coalition_slug)
+    return campaigns.get(slug=slug) if slug else campaigns.get()
+
+
+def _historic_india() -> Campaign:
+    return _campaign("india-domestic-workers", "ilo-c189")
+
+
+def _state_laws() -> Campaign:
+    return _campaign("india-domestic-workers", "state-laws")
+
+
+def _cam() -> Campaign:
+    return _campaign("pamusab", "carte-cam")
 
 
 def _adopted(campaign: Campaign) -> dict[str, TextVersion]:
@@ -71,7 +86,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_india_campaign_is_won_with_the_vote_as_its_deadline(seeded):
-    campaign = _campaign("india-domestic-workers")
+    campaign = _historic_india()
 
     assert campaign.title == "Ratify ILO Convention 189 on domestic workers"
     assert campaign.status == CampaignStatus.WON
@@ -80,7 +95,7 @@ def test_india_campaign_is_won_with_the_vote_as_its_deadline(seeded):
 
 
 def test_india_texts_are_adopted_by_the_five_partners_without_the_observer(seeded):
-    campaign = _campaign("india-domestic-workers")
+    campaign = _historic_india()
     adopted = _adopted(campaign)
 
     assert set(adopted) == set(TextKind.values)
@@ -98,14 +113,14 @@ def test_india_texts_are_adopted_by_the_five_partners_without_the_observer(seede
 
 
 def test_india_targets_are_led_by_the_organisation_that_works_on_them(seeded):
-    leads = _leads(_campaign("india-domestic-workers"))
+    leads = _leads(_historic_india())
 
     assert leads["Leaders of the major Indian trade unions"] == "CFTUI"
     assert leads["Catholic Bishops' Conference of India – Council of Bishops"] == "CWM-I"
     assert leads["Ministry of Labour and Employment"] == "NDWM"
     assert leads["Prime Minister of India"] == "NDWM"
     assert {"Members of Parliament from Kerala", "Members of Parliament from Tamil Nadu"} <= set(leads)
-    kinds = dict(Target.objects.filter(campaign=_campaign("india-domestic-workers")).values_list("name", "kind"))
+    kinds = dict(Target.objects.filter(campaign=_historic_india()).values_list("name", "kind"))
     assert kinds["Leaders of the major Indian trade unions"] == "union_leader"
     assert kinds["Catholic Bishops' Conference of India – Council of Bishops"] == "religious_council"
     assert kinds["Ministry of Labour and Employment"] == "ministry"
@@ -114,7 +129,7 @@ def test_india_targets_are_led_by_the_organisation_that_works_on_them(seeded):
 
 
 def test_ministry_of_labour_moves_from_very_critical_to_constructive_to_a_yes_vote(seeded):
-    ministry = Target.objects.get(name="Ministry of Labour and Employment")
+    ministry = Target.objects.get(campaign=_historic_india(), name="Ministry of Labour and Employment")
     history = list(ministry.stance_history.order_by("assessed_on").values_list("assessed_on", "stance", "evidence"))
 
     assert [(day, stance) for day, stance, _evidence in history] == [
@@ -128,7 +143,7 @@ def test_ministry_of_labour_moves_from_very_critical_to_constructive_to_a_yes_vo
 
 
 def test_postcard_campaign_to_the_prime_minister_involves_every_partner(seeded):
-    prime_minister = Target.objects.get(name="Prime Minister of India")
+    prime_minister = Target.objects.get(campaign=_historic_india(), name="Prime Minister of India")
     letters = prime_minister.tasks.filter(channel="letter")
 
     assert set(letters.values_list("organisation__acronym", flat=True)) == INDIA_PARTNERS
@@ -137,7 +152,7 @@ def test_postcard_campaign_to_the_prime_minister_involves_every_partner(seeded):
 
 
 def test_india_work_is_all_done_in_2010_and_2011_with_what_happened(seeded):
-    campaign = _campaign("india-domestic-workers")
+    campaign = _historic_india()
     tasks = campaign.tasks.all()
     logs = OutreachLog.objects.filter(task__campaign=campaign)
 
@@ -154,6 +169,99 @@ def test_india_work_is_all_done_in_2010_and_2011_with_what_happened(seeded):
     assert "more than 5,000 domestic workers" in summaries and "Kerala" in summaries
     # A next step became a follow-up task, itself checked off later.
     assert tasks.filter(follow_up_of__isnull=False).count() >= 3
+
+
+# India today: state laws ---------------------------------------------------------------------
+
+
+def test_india_state_laws_campaign_runs_beside_the_won_one_in_the_same_coalition(seeded):
+    campaign = _state_laws()
+
+    assert campaign.status == CampaignStatus.ACTIVE and campaign.language == "en"
+    assert campaign.coalition == _historic_india().coalition
+    assert campaign.created_at.date() < timezone.localdate()
+    names = set(campaign.targets.values_list("name", flat=True))
+    assert "Tamil Nadu Domestic Workers Welfare Board" in names
+    assert {"Tamil Nadu", "Kerala", "Maharashtra", "Karnataka"} <= set(campaign.targets.values_list("region", flat=True))
+    assert {"minister", "ministry", "mp", "media"} <= set(campaign.targets.values_list("kind", flat=True))
+    assert set(_leads(campaign).values()) == INDIA_PARTNERS
+
+
+def test_every_india_partner_has_open_work_due_within_two_weeks_of_today(seeded):
+    campaign = _state_laws()
+    today = timezone.localdate()
+    near = campaign.tasks.open().filter(due_on__range=(today - timedelta(days=14), today + timedelta(days=14)))
+
+    assert set(near.values_list("organisation__acronym", flat=True)) == INDIA_PARTNERS
+    states = {task.due_state(today) for task in campaign.tasks.all()}
+    assert {"overdue", "today", "soon"} <= states
+    # Also work for the weeks after, some of it done with what happened, and one task blocked.
+    assert campaign.tasks.open().filter(due_on__gt=today + timedelta(days=7)).exists()
+    done = campaign.tasks.filter(status=TaskStatus.DONE)
+    assert done.count() >= 3 and OutreachLog.objects.filter(task__in=done).count() == done.count()
+    assert campaign.tasks.filter(status=TaskStatus.BLOCKED).exclude(blocked_reason="").exists()
+    assert campaign.tasks.filter(follow_up_of__isnull=False).open().exists()
+
+
+def test_india_state_laws_has_a_rewritten_ask_waiting_for_three_partners(seeded):
+    campaign = _state_laws()
+    [pending] = campaign.texts.filter(status=TextStatus.PENDING)
+
+    assert set(_adopted(campaign)) == set(TextKind.values)
+    assert pending.kind == TextKind.ASK and "minimum wage" in pending.body
+    assert pending.body != _adopted(campaign)[TextKind.ASK].body
+    assert _approvers(pending) == {"CFTUI", "NDWM"}
+    assert pending.proposed_at.date() < timezone.localdate()
+
+
+# Burundi: PAMUSAB and the CAM ----------------------------------------------------------------
+
+
+def test_pamusab_campaign_is_in_french_with_its_seven_targets(seeded):
+    campaign = _cam()
+    names = set(campaign.targets.values_list("name", flat=True))
+
+    assert campaign.language == "fr" and campaign.coalition.language == "fr"
+    assert campaign.status == CampaignStatus.ACTIVE
+    assert names == {
+        "Ministère de la santé publique et de la lutte contre le Sida",
+        "Ministère de la fonction publique, du travail et de la sécurité sociale",
+        "Direction générale de la protection sociale",
+        "Deuxième vice-président de la République",
+        "Commission de la santé de l'Assemblée nationale",
+        "Ambassade de Belgique",
+        "Délégation de l'Union européenne au Burundi",
+    }
+    assert set(_leads(campaign).values()) == PAMUSAB_PARTNERS
+
+
+def test_pamusab_position_on_the_cam_waits_for_the_union(seeded):
+    campaign = _cam()
+    [pending] = campaign.texts.filter(status=TextStatus.PENDING)
+
+    assert "carte d'assistance médicale (CAM)" in pending.body
+    assert _approvers(pending) == {"RMCS", "SPT"}
+    # The observer's vote would not count, and the letter waits for the position.
+    assert "WSM" not in _approvers(pending)
+    assert campaign.tasks.filter(status=TaskStatus.BLOCKED, blocked_reason__contains="position commune").exists()
+
+
+def test_pamusab_meeting_with_the_second_vice_president_was_cancelled_three_times(seeded):
+    vice_president = Target.objects.get(campaign=_cam(), name="Deuxième vice-président de la République")
+    tasks = list(vice_president.tasks.order_by("due_on"))
+    today = timezone.localdate()
+
+    assert [task.status for task in tasks] == [TaskStatus.DONE] * 3 + [TaskStatus.TODO]
+    assert all(task.logs.get().outcome == "no_response" for task in tasks[:3])
+    assert [task.follow_up_of for task in tasks[1:]] == tasks[:3]
+    assert today < tasks[-1].due_on <= today + timedelta(days=7)
+
+
+def test_every_pamusab_partner_has_open_work_due_within_two_weeks_of_today(seeded):
+    today = timezone.localdate()
+    near = _cam().tasks.open().filter(due_on__range=(today - timedelta(days=14), today + timedelta(days=14)))
+
+    assert set(near.values_list("organisation__acronym", flat=True)) == PAMUSAB_PARTNERS
 
 
 # Bangladesh ----------------------------------------------------------------------------------
@@ -203,10 +311,13 @@ def test_bangladesh_plan_has_work_overdue_due_today_due_soon_later_and_blocked(s
     assert Target.objects.filter(campaign=campaign, name__startswith="Union Parishad chairs").exists()
 
 
-def test_bangladesh_logins_have_reminders_to_read(seeded):
+def test_every_login_of_a_current_campaign_has_reminders_to_read(seeded):
     readers = {digest.user.email for digest in reminder_digests(timezone.localdate())}
 
-    assert readers == {"bnwlrn@demo.example", "bnksu@demo.example", "bncwf@demo.example", "bnnage@demo.example"}
+    assert readers == {
+        f"{login}@demo.example"
+        for login in ("bnwlrn", "bnksu", "bncwf", "bnnage", "ndwm", "cftui", "areds", "cwmi", "ycwi", "rmcs", "spt", "sts")
+    }
 
 
 # The whole run -------------------------------------------------------------------------------
@@ -218,11 +329,11 @@ def test_seed_demo_runs_twice_and_changes_nothing_the_second_time(seeded):
     call_command("seed_demo", stdout=io.StringIO())
 
     assert _counts() == before
-    assert before["Campaign"] == 2
+    assert before["Campaign"] == 4
 
 
 def test_activity_trails_stay_numbered_without_gaps(seeded):
-    for coalition in Coalition.objects.filter(slug__in=["india-domestic-workers", "bangladesh-equal-pay"]):
+    for coalition in Coalition.objects.filter(slug__in=["india-domestic-workers", "pamusab", "bangladesh-equal-pay"]):
         seqs = list(AuditEntry.objects.filter(coalition=coalition).order_by("seq").values_list("seq", flat=True))
         assert seqs == list(range(1, coalition.last_event_seq + 1))
         assert AuditEntry.objects.filter(coalition=coalition, action="task.completed").exists()

@@ -1,7 +1,9 @@
 import io
 
+from allauth.account.models import EmailAddress
 from django.core.management import call_command
 
+from coalitions import demo
 from coalitions.models import AuditEntry, Coalition, CoalitionRole, User
 
 from .support import db_snapshot
@@ -41,3 +43,14 @@ def test_seed_demo_runs_twice_and_changes_nothing_the_second_time(db, capsys):
     assert db_snapshot() == before
     out = capsys.readouterr().out
     assert out.count("ndwm@demo.example") == 2
+
+
+def test_every_demo_person_has_a_display_name_and_a_verified_address(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    people = User.objects.filter(email__endswith="@demo.example")
+
+    assert people.count() == len(demo.PEOPLE)
+    for person in people:
+        # Partners see the name, never the address.
+        assert person.display_name.strip() and "@" not in person.display_name
+        assert EmailAddress.objects.filter(user=person, email=person.email, verified=True, primary=True).exists()
