@@ -138,8 +138,6 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Keep retrying a broker that is not up yet (Redis starting beside us) rather than exiting.
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks are acknowledged late: after a lost broker connection the broker hands them out again, so
 # the worker stops running its copies (the default from Celery 6 on).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
