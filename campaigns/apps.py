@@ -8,3 +8,4 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from . import audit  # noqa: F401  (registers how campaign activity reads)
+        from . import imports  # noqa: F401  (registers the target and task imports)

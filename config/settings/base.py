@@ -136,6 +136,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "invitations-purge": {"task": "coalitions.tasks.invitations_purge", "schedule": 6 * 3600},
     "sessions-purge": {"task": "coalitions.tasks.sessions_purge", "schedule": 24 * 3600},
+    "imports-purge": {"task": "coalitions.tasks.imports_purge", "schedule": 6 * 3600},
     # Hourly, so that a digest missed while the worker was down goes out later the same day;
     # the task itself sends each person at most one a day.
     "reminders-send": {"task": "campaigns.tasks.reminders_send", "schedule": 3600},
@@ -228,6 +229,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", True)
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))
+# An unfinished import keeps the rows of its file (maybe people's contact details) this long.
+IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", "2"))
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2.0"))
 
 SESSION_COOKIE_HTTPONLY = True
