@@ -404,8 +404,9 @@ def import_job_apply(job_id: int) -> None:
             _forget(job, ImportStatus.DONE)
             job.save(update_fields=["results", "applied_at", "processed_rows"])
     except DomainError as error:
+        refusal = error
         # The message of a refused row was written in the person's language, inside the override.
-        _fail(job, lambda: error.message if isinstance(error, StaleImport) else _("Nothing was imported: %(reason)s") % {"reason": error.message})
+        _fail(job, lambda: refusal.message if isinstance(refusal, StaleImport) else _("Nothing was imported: %(reason)s") % {"reason": refusal.message})
     except Exception:
         _fail(job, lambda: _("Nothing was imported because of an error on our side. Please try again later."))
         raise

@@ -11,7 +11,7 @@ from campaigns.imports import BadDate, parse_day
 from campaigns.models import Target, TargetOrganisation, Task, TaskStatus
 from coalitions.imports import import_jobs_purge
 from coalitions.models import AuditEntry, CoalitionRole, ImportJob, ImportStatus
-from tests.factories import CampaignFactory, ParticipationFactory, TargetFactory, TaskFactory, person_in
+from tests.factories import CampaignFactory, ParticipationFactory, TargetFactory, TaskFactory
 
 INDIA_TARGETS = """Name,Kind,Title or position,Institution,Region,Email,Influence,Lead organisation
 Ministry of Labour and Employment,Ministry,Secretary,Government of India,Delhi,secretary@labour.example,5,NDWM

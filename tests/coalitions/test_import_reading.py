@@ -12,7 +12,7 @@ COLUMNS = (
 
 
 def test_it_reads_utf8_with_and_without_byte_order_mark():
-    for data in ("Name,Region\nCFTUI,Tamil Nadu\n".encode(), "\ufeffName,Region\nCFTUI,Tamil Nadu\n".encode()):
+    for data in (b"Name,Region\nCFTUI,Tamil Nadu\n", "\ufeffName,Region\nCFTUI,Tamil Nadu\n".encode()):
         table = read_table(data, COLUMNS)
         assert table.rows == [{"_row": 2, "name": "CFTUI", "region": "Tamil Nadu"}]
 
@@ -33,7 +33,7 @@ def test_it_falls_back_to_windows_1252_and_reads_semicolons():
 
 
 def test_headers_match_whatever_the_case_accents_or_language():
-    assert read_table("  NOMBRE ;REGION\nX;Y\n".encode(), COLUMNS).rows[0] == {"_row": 2, "name": "X", "region": "Y"}
+    assert read_table(b"  NOMBRE ;REGION\nX;Y\n", COLUMNS).rows[0] == {"_row": 2, "name": "X", "region": "Y"}
     assert read_table("নাম,অঞ্চল\nশ্রম মন্ত্রণালয়,ঢাকা\n".encode(), COLUMNS).rows[0]["region"] == "ঢাকা"
     assert normalise("Région") == normalise("REGION") == "region"
     # Bengali vowel signs are letters, not accents to drop.
@@ -41,20 +41,20 @@ def test_headers_match_whatever_the_case_accents_or_language():
 
 
 def test_unknown_columns_are_left_out_and_named():
-    table = read_table("Name,Budget code\nNDWM,42\n".encode(), COLUMNS)
+    table = read_table(b"Name,Budget code\nNDWM,42\n", COLUMNS)
     assert table.rows == [{"_row": 2, "name": "NDWM"}]
     assert table.unused_columns == ["Budget code"]
 
 
 def test_formulas_are_only_text():
-    table = read_table('Name,Notes\n=HYPERLINK("http://evil.example"),\'=1+2\n'.encode(), COLUMNS)
+    table = read_table(b'Name,Notes\n=HYPERLINK("http://evil.example"),\'=1+2\n', COLUMNS)
     assert table.rows[0]["name"] == '=HYPERLINK("http://evil.example")'
     # Our own export's apostrophe before a formula character is taken off again.
     assert table.rows[0]["notes"] == "=1+2"
 
 
 def test_row_numbers_are_those_of_the_spreadsheet_even_with_blank_and_multiline_rows():
-    table = read_table('Name,Notes\nA,"two\nlines"\n,\nB,x\n'.encode(), COLUMNS)
+    table = read_table(b'Name,Notes\nA,"two\nlines"\n,\nB,x\n', COLUMNS)
     assert [row["_row"] for row in table.rows] == [2, 4]
 
 
