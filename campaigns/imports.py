@@ -457,12 +457,13 @@ def _task_outcomes() -> dict[str, str]:
 register_import_kind(
     ImportKind(
         code="targets", label=gettext_lazy("Targets"), columns=TARGET_COLUMNS, check=check_targets, apply=apply_targets,
-        back_url=_back("target_list"), outcome_labels=_target_outcomes,
+        back_url=_back("target_list"), back_label=gettext_lazy("See the targets"), outcome_labels=_target_outcomes,
     )
 )
 register_import_kind(
     ImportKind(
         code="tasks", label=gettext_lazy("Tasks of the outreach plan"), columns=TASK_COLUMNS, check=check_tasks,
-        apply=apply_tasks, back_url=_back("plan_board"), outcome_labels=_task_outcomes,
+        apply=apply_tasks, back_url=_back("plan_board"), back_label=gettext_lazy("See the outreach plan"),
+        outcome_labels=_task_outcomes,
     )
 )

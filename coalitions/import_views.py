@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,7 +50,8 @@ def import_job(request, slug: str, job_id: int):
             "matched": counts.get("matched", 0),
             "new_targets": counts.get("new_targets", 0),
             "applied": results.get("applied", {}),
-            "percent": round(100 * job.processed_rows / job.total_rows) if job.total_rows else 0,
+            "processed_label": number_format(job.processed_rows, force_grouping=True),
+            "total_label": number_format(job.total_rows, force_grouping=True),
             "Status": ImportStatus,
         },
     )

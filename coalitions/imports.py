@@ -91,6 +91,7 @@ class ImportKind:
     apply: Callable[[ImportJob, Checked], dict[str, int]]
     # The page the person goes back to, and where the imported rows are seen.
     back_url: Callable[[ImportJob], str]
+    back_label: Promise
     outcome_labels: Callable[[], dict[str, str]] = dict
     need: str = "act"
 
