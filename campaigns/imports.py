@@ -30,7 +30,7 @@ TARGET_COLUMNS = (
            example="Ministry"),
     Column("title", gettext_lazy("Title or position"), ("title", "position", "titre", "fonction", "cargo", "título", "পদ"),
            example="Secretary"),
-    Column("institution", gettext_lazy("Institution"), ("institución", "organisation", "প্রতিষ্ঠান"),
+    Column("institution", gettext_lazy("Institution"), ("institución", "প্রতিষ্ঠান"),
            example="Government of India"),
     Column("region", gettext_lazy("Region"), ("région", "región", "state", "état", "estado", "province", "অঞ্চল"),
            example="Delhi"),

@@ -371,3 +371,19 @@ def test_links_to_the_import_are_on_the_targets_list_and_the_board(india, campai
     assert f"{upload}?kind=tasks" in client.get(reverse("plan_board", args=[india.coalition.slug, campaign.slug])).content.decode()
     observer = _client(india.observer)
     assert upload not in observer.get(reverse("plan_board", args=[india.coalition.slug, campaign.slug])).content.decode()
+
+
+def test_the_preview_page_costs_the_same_queries_for_a_small_and_a_large_file(
+    india, campaign, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    client = _client(india.lead)
+    many = "Name,Kind\n" + "".join(f"Target {n},Ministry\n" for n in range(300))
+    for text in (INDIA_TARGETS, many):
+        with django_capture_on_commit_callbacks(execute=True):
+            _upload(client, campaign, text)
+        job = ImportJob.objects.order_by("-pk").first()
+        url = reverse("import_job", args=[india.coalition.slug, job.pk])
+        client.get(url)
+        # Session, user, coalition, its access (affiliations, participations), the job, the campaign for the link back.
+        with django_assert_num_queries(7):
+            client.get(url)
