@@ -269,7 +269,7 @@ def check_targets(job: ImportJob, rows: list[dict], progress) -> Checked:
     return checked
 
 
-def apply_targets(job: ImportJob, checked: Checked) -> dict[str, int]:
+def apply_targets(job: ImportJob, checked: Checked, progress) -> dict[str, int]:
     campaign = _campaign(job)
     rows = {row["_row"]: row for row in job.rows}
     organisations = {o.pk: o for o in selectors.partner_organisations(campaign.coalition)}
@@ -288,6 +288,7 @@ def apply_targets(job: ImportJob, checked: Checked) -> dict[str, int]:
                 target=target, by=job.created_by, organisation=organisations[lead_id], role=OutreachRole.LEAD
             )
         added += 1
+        progress(added)
     return {"targets_added": added}
 
 
@@ -410,7 +411,7 @@ def check_tasks(job: ImportJob, rows: list[dict], progress) -> Checked:
     return checked
 
 
-def apply_tasks(job: ImportJob, checked: Checked) -> dict[str, int]:
+def apply_tasks(job: ImportJob, checked: Checked, progress) -> dict[str, int]:
     campaign = _campaign(job)
     rows = {row["_row"]: row for row in job.rows}
     organisations = {o.pk: o for o in selectors.partner_organisations(campaign.coalition)}
@@ -435,6 +436,7 @@ def apply_tasks(job: ImportJob, checked: Checked) -> dict[str, int]:
             if status != TaskStatus.TODO:
                 services.task_status_set(task=task, by=job.created_by, status=status, blocked_reason=row.get("blocked_reason", ""))
             added += 1
+            progress(added)
     return {"tasks_added": added, "targets_added": targets_added}
 
 

@@ -50,6 +50,8 @@ def import_job(request, slug: str, job_id: int):
             "matched": counts.get("matched", 0),
             "new_targets": counts.get("new_targets", 0),
             "applied": results.get("applied", {}),
+            "status": status_payload(job),
+            "total_to_apply_label": number_format(results.get("to_apply", 0), force_grouping=True),
             "processed_label": number_format(job.processed_rows, force_grouping=True),
             "total_label": number_format(job.total_rows, force_grouping=True),
             "Status": ImportStatus,

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
@@ -30,6 +32,8 @@ from django.utils.translation import ngettext
 from .access import check_coalition_access, get_coalition_for_user
 from .errors import DomainError
 from .models import Coalition, ImportJob, ImportStatus, User
+
+logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -86,9 +90,10 @@ class ImportKind:
     code: str
     label: Promise
     columns: tuple[Column, ...]
-    # check(job, rows, progress) -> Checked; reads only. apply(job, checked) writes through services.
+    # check(job, rows, progress) -> Checked reads only; apply(job, checked, progress) writes through
+    # services. Both call progress(n) after each row (check) or each change made (apply).
     check: Callable[[ImportJob, list[dict], Progress], Checked]
-    apply: Callable[[ImportJob, Checked], dict[str, int]]
+    apply: Callable[[ImportJob, Checked, Progress], dict[str, int]]
     # The page the person goes back to, and where the imported rows are seen.
     back_url: Callable[[ImportJob], str]
     back_label: Promise
@@ -398,7 +403,7 @@ def import_job_apply(job_id: int) -> None:
                     _("The data changed since the preview (someone added or changed targets, tasks or organisations). "
                       "Check the file again to see what it would do now.")
                 )
-            counts = kind.apply(job, checked)
+            counts = kind.apply(job, checked, _apply_progress(job.pk))
             job.results = {**job.results, "applied": counts}
             job.applied_at = timezone.now()
             job.processed_rows = job.total_rows
@@ -428,11 +433,37 @@ def import_jobs_purge(now=None) -> int:
     return purged
 
 
+def _apply_progress_key(job_id: int) -> str:
+    return f"import-applied:{job_id}"
+
+
+def _apply_progress(job_id: int) -> Progress:
+    """Applying is one transaction, whose writes nobody else sees before the end: the count of
+    changes made goes through the cache instead. Where the cache is not shared between the worker
+    and the web (the embedded default) or is down, the bar just shows that work goes on."""
+
+    def report(done: int) -> None:
+        if done % (PROGRESS_EVERY // 5) == 0:
+            try:
+                cache.set(_apply_progress_key(job_id), done, timeout=3600)
+            except Exception:  # noqa: BLE001
+                logger.info("Import progress not written to the cache", exc_info=True)
+
+    return report
+
+
 def status_payload(job: ImportJob) -> dict:
+    processed, total = job.processed_rows, job.total_rows
+    if job.status == ImportStatus.APPLYING:
+        total = job.results.get("to_apply", 0)
+        try:
+            processed = cache.get(_apply_progress_key(job.pk)) or 0
+        except Exception:  # noqa: BLE001
+            processed = 0
     return {
         "status": job.status,
-        "processed": job.processed_rows,
-        "processed_label": number_format(job.processed_rows, force_grouping=True),
-        "total": job.total_rows,
+        "processed": processed,
+        "processed_label": number_format(processed, force_grouping=True),
+        "total": total,
         "busy": job.is_busy,
     }

@@ -387,3 +387,26 @@ def test_the_preview_page_costs_the_same_queries_for_a_small_and_a_large_file(
         # Session, user, coalition, its access (affiliations, participations), the job, the campaign for the link back.
         with django_assert_num_queries(7):
             client.get(url)
+
+
+def test_applying_reports_how_many_changes_are_made(india, campaign, django_capture_on_commit_callbacks, monkeypatch):
+    from django.core.cache import cache
+
+    from coalitions.imports import status_payload
+
+    client = _client(india.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, campaign, "Name\n" + "".join(f"Target {n}\n" for n in range(120)))
+    job = _job()
+    written = []
+    set_in_cache = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, value, **kw: (written.append(value), set_in_cache(key, value, **kw)))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_confirm", args=[india.coalition.slug, job.pk]))
+    assert written == [50, 100]
+    # While the transaction runs, the status reads the count from the cache.
+    job.refresh_from_db()
+    job.status = ImportStatus.APPLYING
+    assert status_payload(job) | {"status": "applying"} == {
+        "status": "applying", "processed": 100, "processed_label": "100", "total": 120, "busy": True,
+    }
