@@ -7,14 +7,16 @@ brought in gets its audit entry and live event exactly as if it had been typed.
 import re
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coalitions.access import check_coalition_access
+from coalitions.errors import DomainError
 from coalitions.imports import Checked, Column, ImportKind, normalise, register_import_kind
 from coalitions.models import Affiliation, ImportJob
 
@@ -169,8 +171,14 @@ def _choice_lookup(choices, aliases: dict) -> dict[str, str]:
 
 
 def _campaign(job: ImportJob) -> Campaign:
-    campaign = Campaign.objects.select_related("coalition").get(pk=job.scope["campaign"], coalition=job.coalition)
-    campaign.access = check_coalition_access(job.created_by, campaign.coalition, "act")
+    campaign = Campaign.objects.select_related("coalition").filter(pk=job.scope["campaign"], coalition=job.coalition).first()
+    if campaign is None:
+        raise DomainError(_("The campaign no longer exists."))
+    try:
+        campaign.access = check_coalition_access(job.created_by, campaign.coalition, "act")
+    except (Http404, PermissionDenied) as error:
+        # Roles can change between the upload and the confirmation.
+        raise DomainError(_("You may no longer make changes in this coalition.")) from error
     return campaign
 
 

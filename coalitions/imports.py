@@ -363,6 +363,10 @@ def import_job_check(job_id: int) -> None:
     try:
         with translation.override(job.language):
             checked = kind.check(job, job.rows, _progress(job.pk))
+    except DomainError as error:
+        refusal = error
+        _fail(job, lambda: refusal.message)
+        return False
     except Exception:
         _fail(job, lambda: _("The file could not be checked because of an error on our side. Please try again later."))
         raise

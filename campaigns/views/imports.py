@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from campaigns.access import get_campaign_for_user
 from campaigns.forms.imports import ImportUploadForm
 from coalitions.imports import ImportFileError, import_job_start, import_kind
+from coalitions.models import ImportJob, ImportStatus
 
 KINDS = ("targets", "tasks")
 
@@ -25,12 +26,17 @@ def import_upload(request, slug: str, campaign_slug: str):
         else:
             return redirect("import_job", slug, job.pk)
     chosen = form["kind"].value() if form["kind"].value() in KINDS else initial_kind
+    unfinished = ImportJob.objects.filter(
+        coalition=campaign.coalition, created_by=request.user, scope__campaign=campaign.pk,
+        status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.READY, ImportStatus.APPLYING, ImportStatus.FAILED],
+    ).exclude(rows=[])[:5]
     return render(
         request,
         "campaigns/import_upload.html",
         {
             "coalition": campaign.coalition, "campaign": campaign, "form": form, "chosen": chosen,
             "kinds": [{"code": code, "kind": import_kind(code)} for code in KINDS],
+            "unfinished": [{"job": job, "kind": import_kind(job.kind)} for job in unfinished],
         },
     )
 

@@ -410,3 +410,28 @@ def test_applying_reports_how_many_changes_are_made(india, campaign, django_capt
     assert status_payload(job) | {"status": "applying"} == {
         "status": "applying", "processed": 100, "processed_label": "100", "total": 120, "busy": True,
     }
+
+
+def test_the_upload_page_lists_ones_own_unfinished_imports(india, campaign, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(_client(india.lead), campaign, INDIA_TARGETS, name="c189-targets.csv")
+    job = _job()
+    url = reverse("import_upload", args=[india.coalition.slug, campaign.slug])
+    assert reverse("import_job", args=[india.coalition.slug, job.pk]) in _client(india.lead).get(url).content.decode()
+    assert "c189-targets.csv" not in _client(india.org_admin).get(url).content.decode()
+
+
+def test_an_import_confirmed_after_losing_the_right_to_act_changes_nothing(
+    india, campaign, django_capture_on_commit_callbacks
+):
+    client = _client(india.member_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, campaign, "Name\nCouncil of Bishops\n")
+    job = _job()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_confirm", args=[india.coalition.slug, job.pk]))
+        # Demoted to observer between the confirmation and the worker's turn.
+        india.member_org.participations.update(role=CoalitionRole.OBSERVER)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "no longer make changes" in job.failure
+    assert not Target.objects.exists()
