@@ -50,6 +50,14 @@ def import_job(request, slug: str, job_id: int):
             "matched": counts.get("matched", 0),
             "new_targets": counts.get("new_targets", 0),
             "applied": results.get("applied", {}),
+            "n": {
+                name: number_format(value, force_grouping=True)
+                for name, value in {
+                    "to_apply": results.get("to_apply", 0), "matched": counts.get("matched", 0),
+                    "new_targets": counts.get("new_targets", 0), "error_rows": results.get("error_rows", 0),
+                    "errors": len(results.get("errors", [])), **results.get("applied", {}),
+                }.items()
+            },
             "status": status_payload(job),
             "total_to_apply_label": number_format(results.get("to_apply", 0), force_grouping=True),
             "processed_label": number_format(job.processed_rows, force_grouping=True),
