@@ -230,7 +230,7 @@ def read_table(data: bytes, columns: tuple[Column, ...]) -> Table:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise ImportFileError(
-                    _("The file has more than %(count)s rows. Split it into smaller files.") % {"count": f"{MAX_ROWS:,}"}
+                    _("The file has more than %(count)s rows. Split it into smaller files.") % {"count": number_format(MAX_ROWS, force_grouping=True)}
                 )
             row = {"_row": number}
             for key, position in positions.items():
