@@ -7,4 +7,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from . import audit  # noqa: F401  (registers how campaign activity reads)
+        from . import (
+            audit,  # noqa: F401  (registers how campaign activity reads)
+            imports,  # noqa: F401  (registers the target and task imports)
+        )

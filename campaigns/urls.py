@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, campaigns, plan, targets, texts
+from .views import calendar, campaigns, imports, plan, targets, texts
 
 app_urls = [
     path("", campaigns.campaign_list, name="campaign_list"),
@@ -25,6 +25,8 @@ app_urls = [
         targets.target_organisation_remove,
         name="target_organisation_remove",
     ),
+    path("<slug:campaign_slug>/import/", imports.import_upload, name="import_upload"),
+    path("<slug:campaign_slug>/import/<slug:kind>-template.csv", imports.import_template, name="import_template"),
     path("<slug:campaign_slug>/power-map/", targets.power_map, name="power_map"),
     path("<slug:campaign_slug>/plan/", plan.plan_board, name="plan_board"),
     path("<slug:campaign_slug>/plan.csv", plan.plan_csv, name="plan_csv"),

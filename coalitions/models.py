@@ -325,3 +325,48 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Waiting to be checked")
+    VALIDATING = "validating", _("Checking")
+    READY = "ready", _("Ready to import")
+    APPLYING = "applying", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportJob(models.Model):
+    """A spreadsheet on its way in: read, checked row by row, shown, and applied only when confirmed.
+
+    The rows may hold people's contact details, so they are kept only until the import is applied
+    or cancelled, or for `IMPORT_RETENTION_DAYS` at most (`coalitions.tasks.imports_purge`).
+    """
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(max_length=32)
+    # Where the rows go inside the coalition, in the words of the app that owns the kind.
+    scope = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
+    file_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    rows = models.JSONField(default=list)
+    unused_columns = models.JSONField(default=list)
+    # What checking found: per-row errors and outcomes, counts, and a digest of the planned changes.
+    results = models.JSONField(default=dict)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import #{self.pk} ({self.status})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.APPLYING)

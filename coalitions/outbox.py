@@ -34,6 +34,7 @@ from .models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAIL = "mail"
+JOB = "job"
 SWEEP_BATCH = 200
 
 
@@ -44,8 +45,16 @@ def _deliver_mail(payload: dict) -> None:
     message.send()
 
 
+def _enqueue_job(payload: dict) -> None:
+    # Delivering a job is handing it to the broker: a job that a change causes is not lost when
+    # the broker is down at commit time, as a bare on_commit(delay) would be.
+    from celery import current_app
+
+    current_app.tasks[payload["task"]].apply_async(args=payload.get("args", []))
+
+
 # kind -> what delivers a payload of that kind; it raises when delivery failed.
-HANDLERS: dict[str, Callable[[dict], None]] = {MAIL: _deliver_mail}
+HANDLERS: dict[str, Callable[[dict], None]] = {MAIL: _deliver_mail, JOB: _enqueue_job}
 
 
 def outbox_add(*, kind: str, payload: dict) -> OutboxMessage:
@@ -55,6 +64,11 @@ def outbox_add(*, kind: str, payload: dict) -> OutboxMessage:
     message = OutboxMessage.objects.create(kind=kind, payload=payload)
     transaction.on_commit(lambda: _kick(message.pk))
     return message
+
+
+def outbox_job(*, task: str, args: list) -> OutboxMessage:
+    """Run a Celery task (by its registered name) once the caller's transaction commits."""
+    return outbox_add(kind=JOB, payload={"task": task, "args": args})
 
 
 def _kick(message_id: int) -> None:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import outbox
+from .imports import import_job_apply, import_job_check, import_jobs_purge
 from .models import CoalitionInvitation, StaffInvitation
 
 
@@ -53,3 +54,18 @@ def invitations_purge() -> int:
 @shared_task
 def sessions_purge() -> int:
     return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]
+
+
+@shared_task
+def import_check(job_id: int) -> None:
+    import_job_check(job_id)
+
+
+@shared_task
+def import_apply(job_id: int) -> None:
+    import_job_apply(job_id)
+
+
+@shared_task
+def imports_purge() -> int:
+    return import_jobs_purge()

@@ -149,6 +149,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-purge": {"task": "coalitions.tasks.outbox_purge", "schedule": 6 * 3600},
     "invitations-purge": {"task": "coalitions.tasks.invitations_purge", "schedule": 6 * 3600},
     "sessions-purge": {"task": "coalitions.tasks.sessions_purge", "schedule": 24 * 3600},
+    "imports-purge": {"task": "coalitions.tasks.imports_purge", "schedule": 6 * 3600},
     # Hourly, so that a digest missed while the worker was down goes out later the same day;
     # the task itself sends each person at most one a day.
     "reminders-send": {"task": "campaigns.tasks.reminders_send", "schedule": 3600},
@@ -248,6 +249,8 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "30"))
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "7"))
 # /healthz fails while a message has waited longer than this (worker, beat or mail server down).
 OUTBOX_HEALTH_MAX_WAIT_MINUTES = int(os.environ.get("OUTBOX_HEALTH_MAX_WAIT_MINUTES", "15"))
+# An unfinished import keeps the rows of its file (maybe people's contact details) this long.
+IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", "2"))
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2.0"))
 
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,7 @@ from coalitions.models import (
     AuditEntry,
     Coalition,
     CoalitionInvitation,
+    ImportJob,
     Organisation,
     Participation,
     StaffInvitation,
@@ -75,4 +76,5 @@ def db_snapshot() -> dict:
             Coalition.objects.values_list("pk", "name", "description", "language", "require_mfa_for_leads")
         ),
         "organisations": sorted(Organisation.objects.values_list("pk", "name", "acronym", "regions", "logo")),
+        "imports": sorted(ImportJob.objects.values_list("pk", "status", "validated_at")),
     }

@@ -13,19 +13,22 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from coalitions import urls as coalition_urls
+from coalitions.imports import import_job_check
 from coalitions.models import (
     Affiliation,
     AffiliationRole,
     Coalition,
     CoalitionInvitation,
     CoalitionRole,
+    ImportJob,
+    ImportStatus,
     Participation,
     StaffInvitation,
     User,
 )
 from config import urls as root_urls
 from tests.conftest import ROLES, World
-from tests.factories import AffiliationFactory, CoalitionInvitationFactory
+from tests.factories import AffiliationFactory, CampaignFactory, CoalitionInvitationFactory
 
 from .support import db_snapshot, png_bytes
 
@@ -44,6 +47,7 @@ class Targets:
     world: World
     invitation: CoalitionInvitation
     colleague: Affiliation  # staff of the member organisation, whom its admin may promote or remove
+    import_job: ImportJob  # the lead's checked spreadsheet, waiting for confirmation
 
     @property
     def observer_participation(self) -> Participation:
@@ -149,6 +153,18 @@ def _colleague_id(targets: Targets) -> int:
     return targets.colleague.pk
 
 
+def _import_job_id(targets: Targets) -> int:
+    return targets.import_job.pk
+
+
+def _import_status_is(status: str):
+    def effect(targets, user, mailoutbox):
+        targets.import_job.refresh_from_db()
+        assert targets.import_job.status == status
+
+    return effect
+
+
 ORGANISATION_FORM = {
     "name": "Renamed organisation", "acronym": "RN", "kind": "ngo", "country": "IN",
     "regions": "Kerala", "website": "", "member_count": "",
@@ -178,6 +194,12 @@ EXPECTED = {
     "organisation_logo GET":             (LOGIN,   HIDDEN,  OK,      OK,          OK,       OK,   HIDDEN),
     "staff_role POST":                   (LOGIN,   HIDDEN,  HIDDEN,  DENIED,      DONE,     HIDDEN, HIDDEN),
     "staff_remove POST":                 (LOGIN,   HIDDEN,  HIDDEN,  DENIED,      DONE,     HIDDEN, HIDDEN),
+    # An import may hold contact details: only the person who uploaded it reaches it.
+    "import_job GET":                    (LOGIN,   HIDDEN,  HIDDEN,  HIDDEN,      HIDDEN,   OK,   HIDDEN),
+    "import_status GET":                 (LOGIN,   HIDDEN,  HIDDEN,  HIDDEN,      HIDDEN,   OK,   HIDDEN),
+    "import_confirm POST":               (LOGIN,   HIDDEN,  HIDDEN,  HIDDEN,      HIDDEN,   DONE, HIDDEN),
+    "import_recheck POST":               (LOGIN,   HIDDEN,  HIDDEN,  HIDDEN,      HIDDEN,   DONE, HIDDEN),
+    "import_cancel POST":                (LOGIN,   HIDDEN,  HIDDEN,  HIDDEN,      HIDDEN,   DONE, HIDDEN),
 }
 
 CASES = [
@@ -230,6 +252,11 @@ CASES = [
         data=lambda targets, user: {"role": "admin"}, effect=_colleague_promoted,
     ),
     Case("staff_remove", "POST", _org("staff_remove", _colleague_id), effect=_colleague_removed),
+    Case("import_job", "GET", _slug("import_job", _import_job_id)),
+    Case("import_status", "GET", _slug("import_status", _import_job_id)),
+    Case("import_confirm", "POST", _slug("import_confirm", _import_job_id), effect=_import_status_is(ImportStatus.DONE)),
+    Case("import_recheck", "POST", _slug("import_recheck", _import_job_id), effect=_import_status_is(ImportStatus.READY)),
+    Case("import_cancel", "POST", _slug("import_cancel", _import_job_id), effect=_import_status_is(ImportStatus.CANCELLED)),
 ]
 
 
@@ -249,7 +276,19 @@ def targets(world) -> Targets:
         world=world,
         invitation=CoalitionInvitationFactory(coalition=world.coalition, invited_by=world.lead),
         colleague=AffiliationFactory(organisation=world.member_org, role=AffiliationRole.STAFF),
+        import_job=_checked_import(world),
     )
+
+
+def _checked_import(world: World) -> ImportJob:
+    campaign = CampaignFactory(coalition=world.coalition)
+    job = ImportJob.objects.create(
+        coalition=world.coalition, kind="targets", scope={"campaign": campaign.pk}, created_by=world.lead,
+        file_name="targets.csv", rows=[{"_row": 2, "name": "Ministry of Labour"}], total_rows=1,
+    )
+    import_job_check(job.pk)
+    job.refresh_from_db()
+    return job
 
 
 @pytest.fixture
