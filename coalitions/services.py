@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -98,17 +99,25 @@ def staff_invite(*, organisation: Organisation, by: User, email: str, role: str,
     return invitation
 
 
-def _take_invitation(model, invitation_id: int):
+def invitation_is_for(invitation, user: User) -> bool:
+    """Whether `user` has proven they own the invited address: the link alone is not enough,
+    since an invitation mail can be forwarded, or its link copied from a shared screen."""
+    return EmailAddress.objects.filter(user=user, verified=True, email__iexact=invitation.email).exists()
+
+
+def _take_invitation(model, invitation_id: int, user: User):
     """Lock the invitation so that two tabs cannot both use one token."""
     invitation = model.objects.select_for_update().get(pk=invitation_id)
     if not invitation.is_usable(timezone.now()):
         raise DomainError(_("This invitation has already been used, was withdrawn, or has expired."))
+    if user is not None and not invitation_is_for(invitation, user):
+        raise DomainError(_("This invitation was sent to another email address."))
     return invitation
 
 
 @transaction.atomic
 def staff_invitation_accept(*, invitation: StaffInvitation, user: User) -> Affiliation:
-    invitation = _take_invitation(StaffInvitation, invitation.pk)
+    invitation = _take_invitation(StaffInvitation, invitation.pk, user)
     affiliation, created = Affiliation.objects.get_or_create(
         organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
     )
@@ -233,7 +242,7 @@ def coalition_invite(
 @transaction.atomic
 def coalition_invitation_revoke(*, invitation: CoalitionInvitation, by: User) -> None:
     check_coalition_access(by, invitation.coalition, "lead")
-    invitation = _take_invitation(CoalitionInvitation, invitation.pk)
+    invitation = _take_invitation(CoalitionInvitation, invitation.pk, None)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(
@@ -249,7 +258,7 @@ def coalition_invitation_accept(
     *, invitation: CoalitionInvitation, user: User, organisation: Organisation | None = None, new_organisation: dict | None = None
 ) -> Participation:
     """Join with one of the user's own organisations, or with one created on the spot."""
-    invitation = _take_invitation(CoalitionInvitation, invitation.pk)
+    invitation = _take_invitation(CoalitionInvitation, invitation.pk, user)
     if organisation is None:
         if not new_organisation:
             raise DomainError(_("Choose your organisation or describe a new one."))

@@ -409,9 +409,10 @@ class CoalitionLife:
         pending = self._pending(coalition)
         if not pending:
             return self.invite(coalition)
+        invitation = self.rng.choice(pending)
         services.coalition_invitation_accept(
-            invitation=self.rng.choice(pending),
-            user=UserFactory(),
+            invitation=invitation,
+            user=UserFactory(email=invitation.email),
             new_organisation={"name": f"Joined {self.n}", "acronym": f"J{self.n}", "kind": OrganisationKind.NGO, "country": "IN"},
         )
         return "organisation.joined"
