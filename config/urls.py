@@ -1,9 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from campaigns import urls as campaign_urls
 
 from .health import healthz
+
+# The admin signs in through the site's own sign-in, with its rate limits and two-factor step.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
