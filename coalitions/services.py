@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .access import check_coalition_access
-from .audit import audit_record
+from .audit import actor_organisation, audit_record
 from .errors import DomainError
 from .images import logo_reencode
 from .mail import email_queue
@@ -71,6 +73,11 @@ def _invitation_expiry():
     return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
 
 
+def _inviter(by: User, organisation: Organisation | None):
+    # Lazy, so that the mail names the inviter in the recipient's language, not the inviter's.
+    return lazy(lambda: capfirst(by.name_at(organisation)), str)()
+
+
 def _absolute(request_base: str, path: str) -> str:
     return request_base.rstrip("/") + path
 
@@ -89,7 +96,7 @@ def staff_invite(*, organisation: Organisation, by: User, email: str, role: str,
         template="coalitions/email/staff_invitation",
         context={
             "organisation": organisation.name,
-            "inviter": str(by),
+            "inviter": _inviter(by, organisation),
             "role": AffiliationRole(role).label,
             "url": _absolute(base_url, reverse("staff_invitation", args=[token])),
             "days": settings.INVITATION_VALID_DAYS,
@@ -228,7 +235,7 @@ def coalition_invite(
         context={
             "coalition": coalition.name,
             "organisation": invitation.organisation_name,
-            "inviter": str(by),
+            "inviter": _inviter(by, actor_organisation(by, coalition)),
             "role": CoalitionRole(role).label,
             "message": invitation.message,
             "url": _absolute(base_url, reverse("coalition_invitation", args=[token])),
