@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.functional import lazy
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from .access import check_coalition_access
@@ -163,18 +164,32 @@ def _keep_an_admin(affiliation: Affiliation) -> None:
         raise DomainError(_("An organisation needs at least one admin. Make someone else admin first."))
 
 
+SLUG_SUFFIX_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def _coalition_slug(base: str) -> str:
+    """A readable link with a random ending, so that nobody learns from it which others exist."""
+    base = slugify(base)[:50].strip("-") or "coalition"
+    return f"{base}-{get_random_string(4, SLUG_SUFFIX_ALPHABET)}"
+
+
 @transaction.atomic
 def coalition_create(
-    *, by: User, lead_organisation: Organisation, name: str, slug: str, description: str = "", language: str
+    *, by: User, lead_organisation: Organisation, name: str, slug: str = "", description: str = "", language: str
 ) -> Coalition:
+    """`slug` is the start of the link; whatever exists already, the link ends differently."""
     _require_org_admin(organisation=lead_organisation, user=by)
-    if Coalition.objects.filter(slug=slug).exists():
-        raise DomainError(_("That short name is taken; please choose another."))
-    try:
-        with transaction.atomic():
-            coalition = Coalition.objects.create(name=name, slug=slug, description=description, language=language)
-    except IntegrityError as error:
-        raise DomainError(_("That short name is taken; please choose another.")) from error
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                coalition = Coalition.objects.create(
+                    name=name, slug=_coalition_slug(slug or name), description=description, language=language
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise DomainError(_("The coalition could not be created. Please try again."))
     Participation.objects.create(coalition=coalition, organisation=lead_organisation, role=CoalitionRole.LEAD)
     audit_record(
         coalition=coalition, actor=by, action="coalition.created", data={"organisation": lead_organisation.short_name}
