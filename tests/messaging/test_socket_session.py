@@ -71,3 +71,23 @@ async def test_a_socket_whose_sign_in_goes_on_keeps_receiving(world):
     await socket.send_json_to({"type": "sync"})
     assert await socket.receive_nothing()
     await socket.disconnect(timeout=1)
+
+
+@sync_to_async
+def nameless_lead_invites(world) -> None:
+    from coalitions import services
+
+    User.objects.filter(pk=world.lead.pk).update(display_name="")
+    lead = User.objects.get(pk=world.lead.pk)
+    services.coalition_invite(
+        coalition=world.coalition, by=lead, email="contact@union.example", organisation_name="Union",
+        role="member", base_url="http://testserver/",
+    )
+
+
+async def test_a_live_event_names_a_nameless_actor_by_organisation_not_address(world, sockets):
+    socket = await sockets.open(world.observer, after=0)
+    await nameless_lead_invites(world)
+    event = await socket.receive_json_from(timeout=TIMEOUT)
+    assert world.lead.email not in str(event)
+    assert event["text"].startswith(f"A person at {world.lead_org.short_name} invited Union")
