@@ -150,7 +150,8 @@ def reminder_digest_send(digest: Digest, today: date) -> bool:
             to=digest.user.email,
             template=TEMPLATE,
             context={
-                "name": str(digest.user),
+                # Written to the person themselves, who may see their own address.
+                "name": digest.user.display_name or digest.user.email,
                 "today": today,
                 "sections": digest.sections,
                 "boards": digest.boards,

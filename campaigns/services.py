@@ -262,13 +262,20 @@ def stance_assess(
     *, target: Target, by: User, organisation: Organisation, stance: int, assessed_on: date, evidence: str = ""
 ) -> StanceAssessment:
     access = _acting(by, target.campaign.coalition)
-    _own_organisation(access, organisation)
     return _stance_record(
-        target=target, by=by, organisation=organisation, stance=stance, assessed_on=assessed_on, evidence=evidence
+        access=access, target=target, by=by, organisation=organisation, stance=stance, assessed_on=assessed_on,
+        evidence=evidence,
     )
 
 
-def _stance_record(*, target, by, organisation, stance, assessed_on, evidence) -> StanceAssessment:
+def _stance_record(*, access, target, by, organisation, stance, assessed_on, evidence) -> StanceAssessment:
+    """The one way a stance is recorded, from the stance form or from a check-off alike."""
+    if organisation.pk not in access.acting_organisation_ids:
+        # A lead may check off a partner's task, but not speak for the partner.
+        raise DomainError(
+            _("Only the people of %(organisation)s can record its assessment of the stance. Leave the stance empty.")
+            % {"organisation": organisation}
+        )
     assessment = StanceAssessment.objects.create(
         target=target, stance=stance, assessed_on=assessed_on, organisation=organisation, recorded_by=by,
         evidence=evidence.strip(),
@@ -381,8 +388,8 @@ def task_plan(
     return task
 
 
-def _task_access(task: Task, by: User) -> None:
-    _acting(by, task.campaign.coalition, task.organisation)
+def _task_access(task: Task, by: User) -> CoalitionAccess:
+    return _acting(by, task.campaign.coalition, task.organisation)
 
 
 @transaction.atomic
@@ -433,7 +440,7 @@ def task_complete(
     stance: int | None = None,
 ) -> OutreachLog:
     """Check a task off with what happened; a next step becomes the follow-up task."""
-    _task_access(task, by)
+    access = _task_access(task, by)
     task = Task.objects.select_for_update().select_related("campaign__coalition", "target", "organisation").get(pk=task.pk)
     if task.status == TaskStatus.DONE:
         raise DomainError(_("This task has already been checked off."))
@@ -445,7 +452,7 @@ def task_complete(
     )
     if stance is not None:
         log.stance_assessment = _stance_record(
-            target=task.target, by=by, organisation=task.organisation, stance=stance, assessed_on=happened_on,
+            access=access, target=task.target, by=by, organisation=task.organisation, stance=stance, assessed_on=happened_on,
             evidence=summary,
         )
     if next_step_due:

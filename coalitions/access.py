@@ -10,6 +10,7 @@ from typing import Literal
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists
 from django.http import Http404
 
 from .models import Affiliation, AffiliationRole, Coalition, CoalitionRole, Organisation, Participation
@@ -85,6 +86,20 @@ def check_coalition_access(user, coalition: Coalition, need: Need) -> CoalitionA
     if coalition.require_mfa_for_leads and access.is_lead and not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
         raise MfaRequired
     return access
+
+
+def coalitions_withheld_for_mfa(user):
+    """Coalitions that ask this person, as one of their leads, for a second factor they lack.
+
+    For what reaches them outside a signed-in page, such as their calendar address. A subquery,
+    so that it costs the page no query of its own.
+    """
+    return Coalition.objects.filter(
+        ~Exists(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)),
+        require_mfa_for_leads=True,
+        participations__role=CoalitionRole.LEAD,
+        participations__organisation__affiliations__user=user,
+    )
 
 
 def get_coalition_for_user(user, slug: str, need: Need = "view") -> Coalition:

@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django.contrib.auth.hashers import make_password
 
 from .mail import outbox_mail_message
 
@@ -16,3 +18,12 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         outbox_mail_message(subject=message.subject, body=message.body, to=list(message.to), html=html)
+
+
+class SignupForm(AllauthSignupForm):
+    def try_save(self, request):
+        if self.account_already_exists:
+            # Creating an account hashes its password, which takes a noticeable time; an address
+            # that already has one would otherwise answer faster and give itself away.
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)

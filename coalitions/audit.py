@@ -13,9 +13,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models import AuditEntry, Coalition, CoalitionRole, User
+from .models import Affiliation, AuditEntry, Coalition, CoalitionRole, User, person_at
 
 logger = logging.getLogger(__name__)
 Describer = Callable[[dict], str]
@@ -27,15 +28,34 @@ def register_audit_actions(describers: dict[str, Describer]) -> None:
     _describers.update(describers)
 
 
+def actor_label(entry: AuditEntry) -> str:
+    if entry.actor_name:
+        return entry.actor_name
+    organisation = entry.data.get("actor_organisation")
+    return person_at(organisation) if organisation else _("a person")
+
+
 def describe_entry(entry: AuditEntry) -> str:
     describer = _describers.get(entry.action)
-    data = {"actor": entry.actor_name, **entry.data}
+    actor = actor_label(entry)
+    data = {**entry.data, "actor": actor}
     if describer is None:
-        return f"{entry.actor_name}: {entry.action}"
+        return f"{actor}: {entry.action}"
     try:
-        return describer(data)
+        return capfirst(describer(data))
     except (KeyError, ValueError, TypeError):
-        return f"{entry.actor_name}: {entry.action}"
+        return f"{actor}: {entry.action}"
+
+
+def actor_organisation(user: User, coalition: Coalition):
+    """The organisation through which `user` takes part in `coalition`, if any."""
+    affiliation = (
+        Affiliation.objects.filter(user=user, organisation__participations__coalition=coalition)
+        .select_related("organisation")
+        .order_by("organisation__name")
+        .first()
+    )
+    return affiliation.organisation if affiliation else None
 
 
 def coalition_group(coalition_id: int) -> str:
@@ -55,13 +75,18 @@ def audit_record(*, coalition: Coalition, actor: User | None, action: str, data:
     # at a time with no gaps that a reconnecting client could mistake for lost events.
     Coalition.objects.filter(pk=coalition.pk).update(last_event_seq=F("last_event_seq") + 1)
     seq = Coalition.objects.values_list("last_event_seq", flat=True).get(pk=coalition.pk)
+    data = dict(data or {})
+    if actor is not None and not actor.display_name:
+        organisation = actor_organisation(actor, coalition)
+        if organisation is not None:
+            data["actor_organisation"] = organisation.short_name
     entry = AuditEntry.objects.create(
         coalition=coalition,
         seq=seq,
         actor=actor,
-        actor_name=str(actor) if actor else "",
+        actor_name=actor.display_name if actor else "",
         action=action,
-        data=data or {},
+        data=data,
     )
     transaction.on_commit(lambda: _nudge(coalition.pk, seq))
     return entry

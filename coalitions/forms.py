@@ -97,7 +97,12 @@ class CoalitionCreateForm(forms.ModelForm):
     class Meta:
         model = Coalition
         fields = ["name", "slug", "description", "language"]
-        help_texts = {"slug": _("Letters, digits and hyphens, used in links. Leave empty to make one from the name.")}
+        help_texts = {
+            "slug": _(
+                "Letters, digits and hyphens, used in links. Leave empty to make one from the name. "
+                "A few random characters are added to it."
+            )
+        }
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,12 +110,11 @@ class CoalitionCreateForm(forms.ModelForm):
         self.fields["slug"].required = False
 
     def clean_slug(self):
-        slug = self.cleaned_data.get("slug") or slugify(self.data.get("name", ""))[:60]
-        if not slug:
-            raise forms.ValidationError(_("Please give a short name made of letters, digits and hyphens."))
-        if Coalition.objects.filter(slug=slug).exists():
-            raise forms.ValidationError(_("That short name is taken; please choose another."))
-        return slug
+        return self.cleaned_data.get("slug") or slugify(self.data.get("name", ""))
+
+    def validate_unique(self):
+        # The service makes the link unique; a check here would tell anyone which links exist.
+        pass
 
 
 class CoalitionSettingsForm(forms.ModelForm):

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -9,3 +10,13 @@ def safe_next_url(request, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def client_ip(request) -> str:
+    """The visitor's address, as the sign-in's rate limits see it.
+
+    Behind TRUSTED_PROXY_COUNT reverse proxies of our own, the address the nearest of them put
+    into X-Forwarded-For; with none, the connection's address, and the header (which anyone can
+    send) is ignored.
+    """
+    return get_adapter(request).get_client_ip(request)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -59,7 +60,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def __str__(self) -> str:
-        return self.display_name or self.email
+        # Whoever sees a person's name is not entitled to their address: never fall back to it.
+        return self.display_name or gettext("a person")
+
+    def name_at(self, organisation: "Organisation | None") -> str:
+        """The person's name, or which organisation they speak for when they gave none."""
+        if self.display_name or organisation is None:
+            return str(self)
+        return person_at(organisation.short_name)
 
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
@@ -70,6 +78,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return str(self)
+
+
+def person_at(organisation_name: str) -> str:
+    return gettext("a person at %(organisation)s") % {"organisation": organisation_name}
 
 
 class OrganisationKind(models.TextChoices):
@@ -286,6 +298,8 @@ class AuditEntry(AppendOnlyModel):
     seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The actor's display name as it was; blank when they gave none, and then the entry's data
+    # holds `actor_organisation`, so that each reader sees "a person at …" in their own language.
     actor_name = models.CharField(max_length=200)
     action = models.CharField(max_length=64)
     data = models.JSONField(default=dict)

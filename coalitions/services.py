@@ -2,15 +2,19 @@
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.functional import lazy
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from .access import check_coalition_access
-from .audit import audit_record
+from .audit import actor_organisation, audit_record
 from .errors import DomainError
 from .images import logo_reencode
 from .mail import outbox_mail
@@ -70,6 +74,11 @@ def _invitation_expiry():
     return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
 
 
+def _inviter(by: User, organisation: Organisation | None):
+    # Lazy, so that the mail names the inviter in the recipient's language, not the inviter's.
+    return lazy(lambda: capfirst(by.name_at(organisation)), str)()
+
+
 def _absolute(request_base: str, path: str) -> str:
     return request_base.rstrip("/") + path
 
@@ -88,7 +97,7 @@ def staff_invite(*, organisation: Organisation, by: User, email: str, role: str,
         template="coalitions/email/staff_invitation",
         context={
             "organisation": organisation.name,
-            "inviter": str(by),
+            "inviter": _inviter(by, organisation),
             "role": AffiliationRole(role).label,
             "url": _absolute(base_url, reverse("staff_invitation", args=[token])),
             "days": settings.INVITATION_VALID_DAYS,
@@ -98,17 +107,25 @@ def staff_invite(*, organisation: Organisation, by: User, email: str, role: str,
     return invitation
 
 
-def _take_invitation(model, invitation_id: int):
+def invitation_is_for(invitation, user: User) -> bool:
+    """Whether `user` has proven they own the invited address: the link alone is not enough,
+    since an invitation mail can be forwarded, or its link copied from a shared screen."""
+    return EmailAddress.objects.filter(user=user, verified=True, email__iexact=invitation.email).exists()
+
+
+def _take_invitation(model, invitation_id: int, user: User):
     """Lock the invitation so that two tabs cannot both use one token."""
     invitation = model.objects.select_for_update().get(pk=invitation_id)
     if not invitation.is_usable(timezone.now()):
         raise DomainError(_("This invitation has already been used, was withdrawn, or has expired."))
+    if user is not None and not invitation_is_for(invitation, user):
+        raise DomainError(_("This invitation was sent to another email address."))
     return invitation
 
 
 @transaction.atomic
 def staff_invitation_accept(*, invitation: StaffInvitation, user: User) -> Affiliation:
-    invitation = _take_invitation(StaffInvitation, invitation.pk)
+    invitation = _take_invitation(StaffInvitation, invitation.pk, user)
     affiliation, created = Affiliation.objects.get_or_create(
         organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
     )
@@ -147,18 +164,32 @@ def _keep_an_admin(affiliation: Affiliation) -> None:
         raise DomainError(_("An organisation needs at least one admin. Make someone else admin first."))
 
 
+SLUG_SUFFIX_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def _coalition_slug(base: str) -> str:
+    """A readable link with a random ending, so that nobody learns from it which others exist."""
+    base = slugify(base)[:50].strip("-") or "coalition"
+    return f"{base}-{get_random_string(4, SLUG_SUFFIX_ALPHABET)}"
+
+
 @transaction.atomic
 def coalition_create(
-    *, by: User, lead_organisation: Organisation, name: str, slug: str, description: str = "", language: str
+    *, by: User, lead_organisation: Organisation, name: str, slug: str = "", description: str = "", language: str
 ) -> Coalition:
+    """`slug` is the start of the link; whatever exists already, the link ends differently."""
     _require_org_admin(organisation=lead_organisation, user=by)
-    if Coalition.objects.filter(slug=slug).exists():
-        raise DomainError(_("That short name is taken; please choose another."))
-    try:
-        with transaction.atomic():
-            coalition = Coalition.objects.create(name=name, slug=slug, description=description, language=language)
-    except IntegrityError as error:
-        raise DomainError(_("That short name is taken; please choose another.")) from error
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                coalition = Coalition.objects.create(
+                    name=name, slug=_coalition_slug(slug or name), description=description, language=language
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise DomainError(_("The coalition could not be created. Please try again."))
     Participation.objects.create(coalition=coalition, organisation=lead_organisation, role=CoalitionRole.LEAD)
     audit_record(
         coalition=coalition, actor=by, action="coalition.created", data={"organisation": lead_organisation.short_name}
@@ -219,7 +250,7 @@ def coalition_invite(
         context={
             "coalition": coalition.name,
             "organisation": invitation.organisation_name,
-            "inviter": str(by),
+            "inviter": _inviter(by, actor_organisation(by, coalition)),
             "role": CoalitionRole(role).label,
             "message": invitation.message,
             "url": _absolute(base_url, reverse("coalition_invitation", args=[token])),
@@ -233,7 +264,7 @@ def coalition_invite(
 @transaction.atomic
 def coalition_invitation_revoke(*, invitation: CoalitionInvitation, by: User) -> None:
     check_coalition_access(by, invitation.coalition, "lead")
-    invitation = _take_invitation(CoalitionInvitation, invitation.pk)
+    invitation = _take_invitation(CoalitionInvitation, invitation.pk, None)
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(
@@ -249,7 +280,7 @@ def coalition_invitation_accept(
     *, invitation: CoalitionInvitation, user: User, organisation: Organisation | None = None, new_organisation: dict | None = None
 ) -> Participation:
     """Join with one of the user's own organisations, or with one created on the spot."""
-    invitation = _take_invitation(CoalitionInvitation, invitation.pk)
+    invitation = _take_invitation(CoalitionInvitation, invitation.pk, user)
     if organisation is None:
         if not new_organisation:
             raise DomainError(_("Choose your organisation or describe a new one."))

@@ -183,6 +183,11 @@ def _anonymous_invitation_page(request, invitation, context: dict):
     )
 
 
+def _wrong_account_page(request, invitation):
+    # Only what the holder of the link needs to put it right: nothing about who invites whom.
+    return render(request, "coalitions/invitation_wrong_account.html", {"invitation": invitation}, status=403)
+
+
 def coalition_invitation(request, token: str):
     invitation = _invitation_by_token(CoalitionInvitation.objects.select_related("coalition", "invited_by"), token)
     context = {"invitation": invitation, "kind": "coalition"}
@@ -190,6 +195,8 @@ def coalition_invitation(request, token: str):
         return render(request, "coalitions/invitation_unusable.html", context, status=410)
     if not request.user.is_authenticated:
         return _anonymous_invitation_page(request, invitation, context)
+    if not services.invitation_is_for(invitation, request.user):
+        return _wrong_account_page(request, invitation)
     organisations = selectors.organisations_administered_by(request.user)
     form = AcceptInvitationForm(request.POST or None, organisations=organisations)
     # Beside a choice of existing organisations the new one is optional: no `required` in the HTML,
@@ -223,6 +230,8 @@ def staff_invitation(request, token: str):
         return render(request, "coalitions/invitation_unusable.html", context, status=410)
     if not request.user.is_authenticated:
         return _anonymous_invitation_page(request, invitation, context)
+    if not services.invitation_is_for(invitation, request.user):
+        return _wrong_account_page(request, invitation)
     if request.method == "POST":
         try:
             services.staff_invitation_accept(invitation=invitation, user=request.user)

@@ -9,13 +9,33 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import OriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from messaging.routing import websocket_urlpatterns  # noqa: E402
+
+
+def site_origins() -> list[str]:
+    """Where the site's pages are served: SITE_URL, and any origin trusted for forms."""
+    origins = [settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS]
+    # Django writes a subdomain wildcard as "https://*.example.org", channels as "https://.example.org".
+    return [origin.replace("://*.", "://.") for origin in origins]
+
+
+class SiteOriginValidator(OriginValidator):
+    """A page of another site, or of this host on another scheme or port, cannot open a socket
+    with the visitor's cookies. Read at each connection, so the settings a test sets apply."""
+
+    def __init__(self, application):
+        super().__init__(application, allowed_origins=[])
+
+    def validate_origin(self, parsed_origin) -> bool:
+        return any(self.match_allowed_origin(parsed_origin, origin) for origin in site_origins())
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,9 @@ from campaigns.views.coalition import coalition_detail
 from campaigns.views.home import home
 
 from .health import healthz
+
+# The admin signs in through the site's own sign-in, with its rate limits and two-factor step.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

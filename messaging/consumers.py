@@ -7,10 +7,14 @@ client. A client too far behind is told to reload instead.
 
 import asyncio
 import json
+from importlib import import_module
+from types import SimpleNamespace
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import get_user
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import translation
@@ -91,10 +95,27 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
         except (Http404, PermissionDenied):
             return None
 
+    def _signed_in_user(self):
+        """The socket's person, read again from their session as a request would read it.
+
+        Signing out deletes the session, a password change no longer matches its hash, and a
+        deactivated account is refused by the authentication backend: each ends the socket too.
+        """
+        session_key = self.scope["session"].session_key
+        if not session_key:
+            return None
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+        user = get_user(SimpleNamespace(session=store))
+        if not user.is_authenticated or not user.is_active or user.pk != self.scope["user"].pk:
+            return None
+        return user
+
     def _entries_after(self, seq: int):
         # Access is checked again each time: a removed organisation stops receiving at once.
+        user = self._signed_in_user()
+        if user is None:
+            return None
         self.coalition.refresh_from_db(fields=["last_event_seq", "require_mfa_for_leads"])
-        user = self.scope["user"]
         try:
             check_coalition_access(user, self.coalition, "view")
         except (Http404, PermissionDenied):

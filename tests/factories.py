@@ -73,6 +73,11 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     role = CoalitionRole.MEMBER
 
 
+def verified_address(user: User, email: str) -> None:
+    """Give `user` a confirmed second address, as an invitee who signed up with another one has."""
+    EmailAddress.objects.create(user=user, email=email, verified=True)
+
+
 def person_in(coalition: Coalition, role: str, *, org_role: str = AffiliationRole.STAFF, organisation=None) -> User:
     """A person whose organisation takes part in `coalition` with `role`."""
     if organisation is None:

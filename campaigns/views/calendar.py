@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from campaigns import ical, selectors, services
 from campaigns.models import CalendarFeed, TaskStatus
+from coalitions.access import coalitions_withheld_for_mfa
 from coalitions.models import hash_token
 
 
@@ -69,7 +70,12 @@ def calendar_feed(request, token: str):
     if feed is None or not feed.user.is_active:
         raise Http404
     # Checked-off tasks are left out: a calendar shows what is still to be done.
-    tasks = selectors.tasks_of_person(feed.user).open().order_by("due_on", "pk")
+    tasks = (
+        selectors.tasks_of_person(feed.user)
+        .open()
+        .exclude(campaign__coalition__in=coalitions_withheld_for_mfa(feed.user))
+        .order_by("due_on", "pk")
+    )
     with translation.override(feed.user.language or None):
         body = ical.calendar(
             name=_("My outreach tasks"), events=[_event(request, task) for task in tasks], stamp=timezone.now()

@@ -300,6 +300,9 @@ def task_complete(request, slug: str, campaign_slug: str, task_id: int):
         messages.info(request, _("This task has already been checked off."))
         return redirect(back)
     form = TaskCompleteForm(request.POST or None, initial={"happened_on": timezone.localdate(), "channel": task.channel})
+    if task.organisation_id not in campaign.access.acting_organisation_ids:
+        # A lead checking off a partner's task does not speak for the partner on the stance.
+        del form.fields["stance"]
     if request.method == "POST" and form.is_valid():
         try:
             log = services.task_complete(task=task, by=request.user, **form.cleaned_data)

@@ -128,6 +128,7 @@ def server(transactional_db, tmp_path, request):
         # every few minutes) and socket groups of earlier or parallel runs must not leak in.
         CACHE_KEY_PREFIX=f"browser-test-{run}",
         CHANNEL_LAYER_PREFIX=f"browser-test-{run}",
+        SITE_URL=f"http://127.0.0.1:{port}",
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     daphne = Path(sys.executable).with_name("daphne")

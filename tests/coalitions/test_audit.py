@@ -111,12 +111,12 @@ def test_every_action_the_services_record_reads_as_a_sentence(world):
         base_url="http://testserver/",
     )
     services.coalition_invitation_revoke(invitation=invitation, by=world.lead)
-    invitation = CoalitionInvitationFactory(coalition=coalition, role="member")
+    invitation = CoalitionInvitationFactory(coalition=coalition, role="member", email=admin.user.email)
     participation = services.coalition_invitation_accept(invitation=invitation, user=admin.user, organisation=admin.organisation)
     services.participation_role_change(participation=participation, by=world.lead, role=CoalitionRole.OBSERVER)
     services.participation_remove(participation=participation, by=world.lead)
     joined = services.coalition_invitation_accept(
-        invitation=CoalitionInvitationFactory(coalition=coalition), user=admin.user, organisation=admin.organisation
+        invitation=CoalitionInvitationFactory(coalition=coalition, email=admin.user.email), user=admin.user, organisation=admin.organisation
     )
     services.coalition_leave(coalition=coalition, organisation=joined.organisation, by=admin.user)
 

@@ -19,7 +19,7 @@ from coalitions.models import (
     Participation,
     User,
 )
-from tests.factories import AffiliationFactory, CoalitionInvitationFactory
+from tests.factories import AffiliationFactory, CoalitionInvitationFactory, verified_address
 
 from .support import db_snapshot
 
@@ -129,7 +129,7 @@ def test_anonymous_visitor_sees_who_invites_whom(world, invitation, client_for):
 
 
 def test_member_accepts_with_an_organisation_they_already_administer(world, invitation, client_for):
-    admin = AffiliationFactory(role=AffiliationRole.ADMIN)
+    admin = AffiliationFactory(role=AffiliationRole.ADMIN, user__email=invitation.email)
     client = client_for(admin.user)
     link = reverse("coalition_invitation", args=[invitation.token])
     assert client.get(link).context["has_organisations"]
@@ -144,7 +144,7 @@ def test_member_accepts_with_an_organisation_they_already_administer(world, invi
 
 
 def test_staff_cannot_join_with_an_organisation_they_do_not_administer(world, invitation, client_for):
-    staff = AffiliationFactory(role=AffiliationRole.STAFF)
+    staff = AffiliationFactory(role=AffiliationRole.STAFF, user__email=invitation.email)
     AffiliationFactory(user=staff.user, role=AffiliationRole.ADMIN)
     before = db_snapshot()
 
@@ -158,6 +158,7 @@ def test_staff_cannot_join_with_an_organisation_they_do_not_administer(world, in
 
 
 def test_organisation_already_in_the_coalition_cannot_join_again(world, invitation, client_for):
+    verified_address(world.observer, invitation.email)
     before = db_snapshot()
     response = client_for(world.observer).post(
         reverse("coalition_invitation", args=[invitation.token]), {"organisation": world.observer_org.pk}, follow=True
@@ -169,6 +170,7 @@ def test_organisation_already_in_the_coalition_cannot_join_again(world, invitati
 
 def test_second_accept_of_one_token_is_refused_with_410(world, invitation, client_for):
     first, second = (AffiliationFactory(role=AffiliationRole.ADMIN) for _ in range(2))
+    verified_address(first.user, invitation.email)
     link = reverse("coalition_invitation", args=[invitation.token])
     assert client_for(first.user).post(link, {"organisation": first.organisation.pk}).status_code == 302
     before = db_snapshot()
@@ -182,12 +184,13 @@ def test_second_accept_of_one_token_is_refused_with_410(world, invitation, clien
 
 
 def test_service_refuses_an_invitation_used_in_another_tab(world, invitation):
-    first, second = (AffiliationFactory(role=AffiliationRole.ADMIN) for _ in range(2))
+    first, second = (AffiliationFactory(role=AffiliationRole.ADMIN, user=world.outsider) for _ in range(2))
+    verified_address(world.outsider, invitation.email)
     stale_copy = CoalitionInvitation.objects.get(pk=invitation.pk)
-    services.coalition_invitation_accept(invitation=invitation, user=first.user, organisation=first.organisation)
+    services.coalition_invitation_accept(invitation=invitation, user=world.outsider, organisation=first.organisation)
     before = db_snapshot()
-    with pytest.raises(DomainError):
-        services.coalition_invitation_accept(invitation=stale_copy, user=second.user, organisation=second.organisation)
+    with pytest.raises(DomainError, match="already been used"):
+        services.coalition_invitation_accept(invitation=stale_copy, user=world.outsider, organisation=second.organisation)
     assert db_snapshot() == before
 
 
@@ -231,7 +234,7 @@ def test_revoked_invitation_no_longer_shows_on_the_dashboard(world, invitation, 
 
 
 def test_accepted_invitation_cannot_be_revoked(world, invitation, client_for):
-    admin = AffiliationFactory(role=AffiliationRole.ADMIN)
+    admin = AffiliationFactory(role=AffiliationRole.ADMIN, user__email=invitation.email)
     services.coalition_invitation_accept(invitation=invitation, user=admin.user, organisation=admin.organisation)
     before = db_snapshot()
 
@@ -271,7 +274,7 @@ def test_signing_up_with_another_address_does_not_verify_that_address(world, inv
 
 
 def test_new_organisation_form_errors_keep_what_was_typed(world, invitation, client_for):
-    user = AffiliationFactory().user
+    user = AffiliationFactory(user__email=invitation.email).user
     before = db_snapshot()
     response = client_for(user).post(
         reverse("coalition_invitation", args=[invitation.token]),
@@ -285,7 +288,7 @@ def test_new_organisation_form_errors_keep_what_was_typed(world, invitation, cli
 
 
 def test_refused_logo_on_the_invitation_page_keeps_what_was_typed(world, invitation, client_for):
-    user = AffiliationFactory().user
+    user = AffiliationFactory(user__email=invitation.email).user
     before = db_snapshot()
     response = client_for(user).post(
         reverse("coalition_invitation", args=[invitation.token]),

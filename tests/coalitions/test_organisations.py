@@ -81,7 +81,7 @@ def test_org_admin_invites_staff_who_accepts(admin, client_for, on_commit, mailo
 def test_staff_invitation_cannot_be_used_twice(admin, client_for):
     invitation = StaffInvitationFactory(organisation=admin.organisation, invited_by=admin.user)
     link = reverse("staff_invitation", args=[invitation.token])
-    first, second = UserFactory(), UserFactory()
+    first, second = UserFactory(email=invitation.email), UserFactory()
     client_for(first).post(link)
     before = db_snapshot()
 

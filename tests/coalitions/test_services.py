@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.http import Http404
 from django.urls import reverse
@@ -29,7 +31,7 @@ def test_creating_a_coalition_makes_the_organisation_lead_and_records_it(client_
          "lead_organisation": admin.organisation.pk},
     )
     coalition = Coalition.objects.get()
-    assert coalition.slug == "domestic-workers-rights"
+    assert re.fullmatch(r"domestic-workers-rights-[a-z0-9]{4}", coalition.slug)
     assert response.url == reverse("coalition_detail", args=[coalition.slug])
     assert _roles(coalition) == {admin.organisation_id: CoalitionRole.LEAD}
     entry = coalition.audit_entries.get()
@@ -58,24 +60,46 @@ def test_staff_cannot_make_their_organisation_lead_of_a_new_coalition(client_for
     assert not Coalition.objects.exists()
 
 
-def test_taken_short_name_is_refused_without_side_effect(world, client_for):
-    before = db_snapshot()
-    response = client_for(world.lead).post(
+def _create(client, organisation, name: str, slug: str):
+    return client.post(
         reverse("coalition_create"),
-        {"name": "Another", "slug": world.coalition.slug, "language": "en", "lead_organisation": world.lead_org.pk},
+        {"name": name, "slug": slug, "language": "en", "lead_organisation": organisation.pk},
     )
-    assert response.status_code == 200
-    assert "That short name is taken" in response.content.decode()
-    assert db_snapshot() == before
 
 
-def test_service_refuses_a_taken_short_name(world):
-    before = db_snapshot()
-    with pytest.raises(DomainError):
-        services.coalition_create(
-            by=world.lead, lead_organisation=world.lead_org, name="Again", slug=world.coalition.slug, language="en"
-        )
-    assert db_snapshot() == before
+@pytest.mark.parametrize("typed", ["slug", "name"])
+def test_the_new_coalition_form_does_not_tell_whether_a_short_name_exists(world, client_for, typed):
+    # The outsider cannot see "equal-pay"; creating with its name or short name must look the
+    # same as creating with one that exists nowhere.
+    outsider = client_for(world.outsider)
+    organisation = world.outsider.affiliations.get().organisation
+    existing = ("Equal pay", "") if typed == "name" else ("Anything", world.other_coalition.slug)
+    fresh = ("Fair wages", "") if typed == "name" else ("Anything", "fair-wages")
+
+    pages = []
+    for name, slug in (existing, fresh):
+        response = _create(outsider, organisation, name, slug)
+        assert response.status_code == 302
+        pages.append((response.url, [str(m) for m in outsider.get(response.url).context["messages"]]))
+
+    (taken_url, taken_messages), (free_url, free_messages) = pages
+    assert re.fullmatch(r"/c/equal-pay-[a-z0-9]{4}/", taken_url)
+    assert re.fullmatch(r"/c/fair-wages-[a-z0-9]{4}/", free_url)
+    assert taken_messages == free_messages
+    assert Coalition.objects.get(slug="equal-pay") == world.other_coalition
+
+
+def test_a_name_without_latin_letters_still_gets_a_link(world, client_for):
+    response = _create(client_for(world.lead), world.lead_org, "গৃহকর্মী অধিকার", "")
+    assert re.fullmatch(r"/c/coalition-[a-z0-9]{4}/", response.url)
+
+
+def test_the_service_never_reuses_a_short_name(world):
+    coalition = services.coalition_create(
+        by=world.lead, lead_organisation=world.lead_org, name="Again", slug=world.coalition.slug, language="en"
+    )
+    assert coalition.slug.startswith(world.coalition.slug + "-")
+    assert Coalition.objects.get(slug=world.coalition.slug) == world.coalition
 
 
 def test_lead_updates_the_settings_and_it_is_recorded(world, client_for):

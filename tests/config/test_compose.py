@@ -121,3 +121,9 @@ def test_dockerfile_runs_daphne_as_an_unprivileged_user():
 def test_dockerignore_keeps_local_state_out_of_the_image():
     ignored = set((settings.BASE_DIR / ".dockerignore").read_text().split())
     assert {".venv", "var", "staticfiles", ".git", "bench/out"} <= ignored
+
+
+@needs_compose
+def test_app_services_trust_the_one_tls_proxy_in_front(rendered):
+    for name in APP_SERVICES:
+        assert re.search(r"TRUSTED_PROXY_COUNT: ['\"]?1['\"]?$", rendered[name], re.M), rendered[name]

@@ -17,7 +17,7 @@ import coalitions.audit
 import config.asgi
 
 TIMEOUT = 5
-ORIGIN = (b"origin", b"http://localhost")
+ORIGIN = (b"origin", django_settings.SITE_URL.encode())
 
 
 def uses_redis() -> bool:
