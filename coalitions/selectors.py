@@ -83,10 +83,9 @@ def coalition_overview(*, coalition: Coalition, access: CoalitionAccess, activit
         list(coalition.invitations.pending().select_related("invited_by").order_by("-created_at")) if access.is_lead else []
     )
     entries = list(coalition.audit_entries.order_by("-seq")[:activity_limit])
-    # Contact details of partners' people are for leads and for one's own colleagues only.
-    show_emails_for = (
-        frozenset(p.organisation_id for p in participations) if access.is_lead else access.organisation_ids
-    )
+    # A person's address is for their own colleagues: partners, leads included, see names only,
+    # since some members are threatened for their work.
+    show_emails_for = access.organisation_ids
     return CoalitionOverview(
         partners=partners,
         pending_invitations=invitations,
