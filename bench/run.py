@@ -181,14 +181,24 @@ def _free_port() -> int:
 
 def _slow_link_load(page, cdp, url: str) -> tuple[float, float]:
     """Seconds from navigation start to the load event, and KB received until then."""
-    received = []
-    listener = lambda event: received.append(event["encodedDataLength"])  # noqa: E731
-    cdp.on("Network.loadingFinished", listener)
+    # Only what this page asked for: a request of the page before may still finish meanwhile.
+    requested, received = set(), {}
+
+    def sent(event):
+        requested.add(event["requestId"])
+
+    def finished(event):
+        if event["requestId"] in requested:
+            received[event["requestId"]] = event["encodedDataLength"]
+
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.loadingFinished", finished)
     page.goto(url, wait_until="load", timeout=60_000)
-    cdp.remove_listener("Network.loadingFinished", listener)
+    cdp.remove_listener("Network.requestWillBeSent", sent)
+    cdp.remove_listener("Network.loadingFinished", finished)
     assert "/accounts/login/" not in page.url, f"{url} sent the bench member to the sign-in page"
     load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart")
-    return load_ms / 1000, sum(received) / 1024
+    return load_ms / 1000, sum(received.values()) / 1024
 
 
 def bench_slow_link() -> dict:
