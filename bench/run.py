@@ -204,8 +204,8 @@ def _slow_link_load(page, cdp, url: str) -> tuple[float, float]:
 def bench_slow_link() -> dict:
     """The home page and a campaign board in Chromium over an emulated 2G link, cache off.
 
-    Served as `make run` serves them (daphne, collected static files, DEBUG off), so that
-    compression and the static files' storage count as they do for a member.
+    Served as in production (daphne, collected static files, DEBUG off), so that compression
+    and the static files' storage count as they do for a member.
     """
     from django.conf import settings
 
