@@ -247,19 +247,16 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No inline script or style anywhere: scripts and styles come from static files only, so that
 # text a person wrote can never run as code even if it escaped the templates' escaping.
-# 'self' covers the live socket (ws/wss on the same host). data: is for the QR code of the
-# two-factor set-up and the empty favicon.
+# default-src 'self' also covers the live socket (ws/wss on the same host) and fonts; data: is
+# for the QR code of the two-factor set-up and the empty favicon.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "connect-src": [SELF],
-        "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
