@@ -14,7 +14,7 @@
 
   // The dot says the state, its label says it in words (translated in base.html).
   function setStatus(state) {
-    if (!status) return;
+    if (!status || status.dataset.state === state) return;  // announced once, not at every retry
     status.dataset.state = state;
     status.textContent = document.body.dataset["live" + state[0].toUpperCase() + state.slice(1)];
     status.hidden = false;
