@@ -35,7 +35,7 @@ OUT = ROOT / "bench" / "out"
 CHROMIUM = "/usr/bin/chromium"
 # A member in the field on a 2G link: 250 kbit/s down, 50 kbit/s up, 300 ms round trip.
 SLOW_LINK = {"offline": False, "latency": 300, "downloadThroughput": 250_000 / 8, "uploadThroughput": 50_000 / 8}
-SLOW_LINK_RUNS = 3
+SLOW_LINK_RUNS = 5
 
 
 def percentile(values: list[float], fraction: float) -> float:
