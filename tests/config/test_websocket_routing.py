@@ -1,9 +1,10 @@
+"""config/asgi.py routes only the coalition socket; any other path is refused cleanly."""
+
 import pytest
 from channels.testing import WebsocketCommunicator
 
 import config.asgi
-
-from .conftest import ORIGIN, TIMEOUT, session_cookie
+from tests.messaging.conftest import ORIGIN, TIMEOUT, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
