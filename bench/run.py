@@ -7,7 +7,9 @@ Usage: make bench   (or: .venv/bin/python bench/run.py)
 import asyncio
 import json
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +32,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
+CHROMIUM = "/usr/bin/chromium"
+# A member in the field on a 2G link: 250 kbit/s down, 50 kbit/s up, 300 ms round trip.
+SLOW_LINK = {"offline": False, "latency": 300, "downloadThroughput": 250_000 / 8, "uploadThroughput": 50_000 / 8}
+SLOW_LINK_RUNS = 5
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -167,6 +173,109 @@ async def bench_live_event_latency(rounds: int = 40) -> dict:
     return summary(samples)
 
 
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _slow_link_load(page, cdp, url: str) -> tuple[float, float]:
+    """Seconds from navigation start to the load event, and KB received until then."""
+    # Only what this page asked for: a request of the page before may still finish meanwhile.
+    requested, received = set(), {}
+
+    def sent(event):
+        requested.add(event["requestId"])
+
+    def finished(event):
+        if event["requestId"] in requested:
+            received[event["requestId"]] = event["encodedDataLength"]
+
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.loadingFinished", finished)
+    page.goto(url, wait_until="load", timeout=60_000)
+    cdp.remove_listener("Network.requestWillBeSent", sent)
+    cdp.remove_listener("Network.loadingFinished", finished)
+    assert "/accounts/login/" not in page.url, f"{url} sent the bench member to the sign-in page"
+    load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart")
+    return load_ms / 1000, sum(received.values()) / 1024
+
+
+def bench_slow_link() -> dict:
+    """The home page and a campaign board in Chromium over an emulated 2G link, cache off.
+
+    Served as in production (daphne, collected static files, DEBUG off), so that compression
+    and the static files' storage count as they do for a member.
+    """
+    from django.conf import settings
+
+    from campaigns.models import Campaign
+    from coalitions.models import User
+
+    if not os.access(CHROMIUM, os.X_OK):
+        print(f"slow link: skipped, needs Debian's Chromium at {CHROMIUM}")
+        return {}
+    from playwright.sync_api import sync_playwright
+
+    client = Client()
+    client.force_login(User.objects.get(email="cftui@demo.example"))
+    session = client.cookies["sessionid"].value
+    campaign = (
+        Campaign.objects.filter(coalition__slug="india-domestic-workers").exclude(slug__startswith="bench-").latest("pk")
+    )
+    board = f"/c/india-domestic-workers/campaigns/{campaign.slug}/plan/"
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    daphne = Path(sys.executable).with_name("daphne")
+    log = open(ROOT / "var" / "bench-daphne.log", "wb")
+    server = subprocess.Popen(
+        [str(daphne), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"daphne did not start, see {log.name}") from None
+                time.sleep(0.1)
+        base = f"http://127.0.0.1:{port}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+            )
+            context = browser.new_context(viewport={"width": 360, "height": 740})
+            context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+            page = context.new_page()
+            page.goto(base + "/")  # a first request on a fast link, so no figure includes start-up
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
+            results = {}
+            for name, path in {"home": "/", "board": board}.items():
+                runs = [_slow_link_load(page, cdp, base + path) for _ in range(SLOW_LINK_RUNS)]
+                results[f"{name}_s"] = round(statistics.median(seconds for seconds, _ in runs), 2)
+                results[f"{name}_kb"] = round(statistics.median(kb for _, kb in runs), 1)
+            browser.close()
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
 def main() -> None:
     from django.conf import settings
 
@@ -177,6 +286,7 @@ def main() -> None:
         "channel_layer": settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1],
         "pages": {**bench_pages(), **bench_campaign_pages()},
         "live_event_latency": asyncio.run(bench_live_event_latency()),
+        "slow_link": bench_slow_link(),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
@@ -185,6 +295,12 @@ def main() -> None:
         print(f"{name:<28} p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms  queries {figures['queries']}")
     latency = results["live_event_latency"]
     print(f"{'live event':<28} p50 {latency['p50_ms']:>7} ms  p95 {latency['p95_ms']:>7} ms  (service commit → socket)")
+    slow = results["slow_link"]
+    if slow:
+        print(
+            f"{'slow link (2G, cache off)':<28} home {slow['home_s']} s {slow['home_kb']} KB, "
+            f"board {slow['board_s']} s {slow['board_kb']} KB  (target: each ≤ 1.0 s and ≤ 15 KB)"
+        )
     print(f"written to {OUT / 'results.json'}")
 
 

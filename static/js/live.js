@@ -12,7 +12,13 @@
   let delay = 1000;
   let socket;
 
-  function setStatus(text) { if (status) status.textContent = text; }
+  // The dot says the state, its label says it in words (translated in base.html).
+  function setStatus(state) {
+    if (!status || status.dataset.state === state) return;  // announced once, not at every retry
+    status.dataset.state = state;
+    status.textContent = document.body.dataset["live" + state[0].toUpperCase() + state.slice(1)];
+    status.hidden = false;
+  }
 
   function show(event) {
     if (event.seq <= lastSeq) return;
@@ -36,7 +42,7 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + anchor.dataset.socket + "?after=" + lastSeq);
-    socket.onopen = () => { delay = 1000; setStatus("●"); };
+    socket.onopen = () => { delay = 1000; setStatus("on"); };
     socket.onmessage = (message) => {
       const event = JSON.parse(message.data);
       if (event.type === "event") show(event);
@@ -44,8 +50,8 @@
       else if (event.type === "hello") lastSeq = Math.max(lastSeq, event.seq);
     };
     socket.onclose = (close) => {
-      setStatus("○");
-      if (close.code === 4403) return;
+      if (close.code === 4403) { setStatus("ended"); return; }
+      setStatus("off");
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
     };

@@ -96,7 +96,7 @@ def test_from_sign_up_to_a_coalition_of_two_organisations(server, new_context):
 
     # The lead's page stays open; its socket is connected before anyone joins.
     feed = lead_page.locator("[data-live-feed]")
-    expect(lead_page.locator("[data-live-status]")).to_have_text("●")
+    expect(lead_page.locator("[data-live-status]")).to_have_text("Live")
     lead_page.evaluate("window.notReloaded = true")
 
     # The invitee opens the link from the mail in a browser of their own and creates an account.
