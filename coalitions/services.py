@@ -176,14 +176,18 @@ def coalition_update(
     language: str,
     require_mfa_for_leads: bool,
     adoption_rule: str | None = None,
+    timezone: str | None = None,
 ) -> Coalition:
     check_coalition_access(by, coalition, "lead")
+    coalition.timezone = timezone or coalition.timezone
     coalition.name = name
     coalition.description = description
     coalition.language = language
     coalition.require_mfa_for_leads = require_mfa_for_leads
     coalition.adoption_rule = adoption_rule or coalition.adoption_rule
-    coalition.save(update_fields=["name", "description", "language", "require_mfa_for_leads", "adoption_rule"])
+    coalition.save(
+        update_fields=["name", "description", "language", "require_mfa_for_leads", "adoption_rule", "timezone"]
+    )
     audit_record(coalition=coalition, actor=by, action="coalition.updated")
     return coalition
 

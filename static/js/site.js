@@ -7,3 +7,15 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// The browser knows its own time zone: offer it on sign-up, and tell the server for visitors who
+// are not signed in (signed-in people have one in their profile).
+(() => {
+  let zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (error) { return; }
+  if (!zone) return;
+  const select = document.querySelector("select[data-browser-time-zone]");
+  if (select && [...select.options].some((option) => option.value === zone)) select.value = zone;
+  if (!document.cookie.split("; ").includes("timezone=" + zone)) {
+    document.cookie = "timezone=" + zone + "; path=/; max-age=31536000; samesite=lax";
+  }
+})();

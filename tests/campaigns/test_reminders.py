@@ -1,6 +1,8 @@
 """The daily reminder mail: who gets it, what it lists, in which language, and only once a day."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from datetime import timezone as dt_timezone
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone, translation
@@ -28,8 +30,10 @@ def today():
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks, mailoutbox):
-    """Runs the beat task as beat would, with the mail it queues after commit delivered."""
+def run(django_capture_on_commit_callbacks, mailoutbox, monkeypatch, today):
+    """Runs the beat task as beat would, at 09:00 UTC today, with the mail it queues delivered."""
+    morning = datetime.combine(today, time(9), tzinfo=dt_timezone.utc)
+    monkeypatch.setattr("campaigns.tasks.timezone", SimpleNamespace(now=lambda: morning))
 
     def send():
         with django_capture_on_commit_callbacks(execute=True):

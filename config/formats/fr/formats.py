@@ -1,0 +1,12 @@
+# Months in lower case, as French and Spanish write them: "1 déc 2026", "1 dic 2026".
+DATE_FORMAT = "j b Y"
+SHORT_DATE_FORMAT = "j b Y"
+DATETIME_FORMAT = "j b Y, H:i"
+SHORT_DATETIME_FORMAT = "j b Y, H:i"
+TIME_FORMAT = "H:i"
+YEAR_MONTH_FORMAT = "b Y"
+MONTH_DAY_FORMAT = "j b"
+DECIMAL_SEPARATOR = ","
+# A narrow no-break space, as French typography wants, so that a number never breaks over lines.
+THOUSAND_SEPARATOR = "\u202f"
+NUMBER_GROUPING = 3
