@@ -1,7 +1,6 @@
 """Reminders reach each person in their own morning, and "today" in them is that person's today."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -13,7 +12,7 @@ DAY = date(2026, 12, 1)
 
 
 def utc(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt_timezone.utc)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture

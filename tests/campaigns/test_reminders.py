@@ -1,7 +1,6 @@
 """The daily reminder mail: who gets it, what it lists, in which language, and only once a day."""
 
-from datetime import datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -32,7 +31,7 @@ def today():
 @pytest.fixture
 def run(django_capture_on_commit_callbacks, mailoutbox, monkeypatch, today):
     """Runs the beat task as beat would, at 09:00 UTC today, with the mail it queues delivered."""
-    morning = datetime.combine(today, time(9), tzinfo=dt_timezone.utc)
+    morning = datetime.combine(today, time(9), tzinfo=UTC)
     monkeypatch.setattr("campaigns.tasks.timezone", SimpleNamespace(now=lambda: morning))
 
     def send():

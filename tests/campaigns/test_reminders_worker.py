@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 
 from campaigns.models import ReminderDigest
 from campaigns.tasks import reminders_send
-from coalitions.tasks import email_deliver
 from coalitions.models import User
+from coalitions.tasks import email_deliver
 from tests.campaigns.conftest import zone_in_its_morning_on_utc_date
 from tests.factories import TaskFactory
 
