@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils import translation
 
-from .mail import email_message_queue
+from .mail import email_message_queue, recipient_language
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,8 +13,17 @@ class AccountAdapter(DefaultAccountAdapter):
         from django.contrib.sites.shortcuts import get_current_site
 
         request = allauth_context.request
-        message = self.render_mail(
-            template_prefix, email, {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        # In the reader's language, not the language of whoever caused the mail: a reset asked
+        # for from a shared office computer still reaches a Bengali reader in Bengali.
+        language = getattr(context.get("user"), "language", "") or recipient_language(
+            email, default=translation.get_language() or settings.LANGUAGE_CODE
         )
+        with translation.override(language):
+            message = self.render_mail(
+                template_prefix, email, {
+                    "request": request, "email": email, "current_site": get_current_site(request),
+                    "site_url": settings.SITE_URL, **context,
+                },
+            )
         html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         email_message_queue(subject=message.subject, body=message.body, to=list(message.to), html=html)

@@ -25,8 +25,9 @@ class SignupExtraForm(forms.Form):
         help_text=_("You may use a first name or a pseudonym."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE)
+    # Not required: a sign-up from a script or an old form without it still works, in UTC.
     timezone = TimeZoneField(
-        initial=DEFAULT_TIME_ZONE,
+        initial=DEFAULT_TIME_ZONE, required=False,
         help_text=_("Times on the site and your reminder mails follow it."),
     )
 
@@ -43,12 +44,19 @@ class SignupExtraForm(forms.Form):
     def signup(self, request, user):
         user.display_name = self.cleaned_data.get("display_name", "")
         user.language = self.cleaned_data["language"]
-        user.timezone = self.cleaned_data["timezone"]
+        user.timezone = self.cleaned_data.get("timezone") or DEFAULT_TIME_ZONE
         user.save(update_fields=["display_name", "language", "timezone"])
 
 
-class ProfileForm(forms.ModelForm):
-    timezone = TimeZoneField(help_text=_("Times on the site and your reminder mails follow it."))
+class KeepTimeZoneMixin:
+    """A form sent without a time zone (an older page still open) keeps the one stored."""
+
+    def clean_timezone(self):
+        return self.cleaned_data.get("timezone") or self.instance.timezone
+
+
+class ProfileForm(KeepTimeZoneMixin, forms.ModelForm):
+    timezone = TimeZoneField(required=False, help_text=_("Times on the site and your reminder mails follow it."))
 
     class Meta:
         model = User
@@ -134,13 +142,13 @@ class CoalitionCreateForm(forms.ModelForm):
         return slug
 
 
-class CoalitionSettingsForm(forms.ModelForm):
+class CoalitionSettingsForm(KeepTimeZoneMixin, forms.ModelForm):
     class Meta:
         model = Coalition
         fields = ["name", "description", "language", "timezone", "adoption_rule", "require_mfa_for_leads"]
 
     timezone = TimeZoneField(
-        label=_("Default time zone"),
+        label=_("Default time zone"), required=False,
         help_text=_("Where most of its people live; each person still sees times in their own zone."),
     )
 

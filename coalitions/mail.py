@@ -6,6 +6,14 @@ from django.utils import translation
 from .tasks import email_deliver
 
 
+def recipient_language(email: str, *, default: str) -> str:
+    """The language of whoever reads mail at `email`: their own if they have an account here."""
+    from .models import User
+
+    language = User.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+    return language or default
+
+
 def email_queue(*, to: str, template: str, context: dict, language: str) -> None:
     """Render now, in the reader's language; deliver from the worker once the change commits."""
     with translation.override(language):

@@ -13,7 +13,7 @@ from .access import check_coalition_access
 from .audit import audit_record
 from .errors import DomainError
 from .images import logo_reencode
-from .mail import email_queue
+from .mail import email_queue, recipient_language
 from .models import (
     Affiliation,
     AffiliationRole,
@@ -93,7 +93,7 @@ def staff_invite(*, organisation: Organisation, by: User, email: str, role: str,
             "url": _absolute(base_url, reverse("staff_invitation", args=[token])),
             "days": settings.INVITATION_VALID_DAYS,
         },
-        language=by.language,
+        language=recipient_language(email, default=by.language),
     )
     return invitation
 
@@ -229,7 +229,7 @@ def coalition_invite(
             "url": _absolute(base_url, reverse("coalition_invitation", args=[token])),
             "days": settings.INVITATION_VALID_DAYS,
         },
-        language=coalition.language,
+        language=recipient_language(email, default=coalition.language),
     )
     return invitation
 

@@ -13,8 +13,8 @@
   let socket;
 
   // Written as the server writes SHORT_DATETIME_FORMAT ("1 Dec 2026, 14:05"), in the reader's
-  // zone and month names (data attributes of <html>), never in the browser's own ordering.
-  const page = document.documentElement;
+  // zone and month names (data attributes of <body>), never in the browser's own ordering.
+  const page = document.body;
   const months = (page.dataset.months || "").split("|");
   let timeParts;
   try {

@@ -1,4 +1,4 @@
-# Months in lower case, as French and Spanish write them: "1 déc 2026", "1 dic 2026".
+# Months in lower case, as Spanish writes them: "1 dic 2026".
 DATE_FORMAT = "j b Y"
 SHORT_DATE_FORMAT = "j b Y"
 DATETIME_FORMAT = "j b Y, H:i"
