@@ -22,7 +22,7 @@ def _day(value: str) -> str:
     return date_format(parsed, "DATE_FORMAT") if parsed else ""
 
 
-# One sentence per kind and per role: a label dropped into a sentence cannot agree in gender
+# One sentence per kind, role, channel and outcome: a label dropped into a sentence cannot agree in gender
 # ("la demande", "le message") nor take the right case once it is lower-cased.
 TEXT_SENTENCES = {
     "text.proposed": {
@@ -51,6 +51,23 @@ ROLE_SET_SENTENCES = {
     OutreachRole.SUPPORT: gettext_lazy("%(actor)s made %(organisation)s a supporting organisation for %(target)s."),
 }
 
+PLANNED_SENTENCES = {
+    Channel.MEETING: gettext_lazy("%(actor)s planned: %(organisation)s meets %(target)s before %(due)s."),
+    Channel.CALL: gettext_lazy("%(actor)s planned: %(organisation)s calls %(target)s before %(due)s."),
+    Channel.LETTER: gettext_lazy("%(actor)s planned: %(organisation)s writes a letter to %(target)s before %(due)s."),
+    Channel.EMAIL: gettext_lazy("%(actor)s planned: %(organisation)s emails %(target)s before %(due)s."),
+    Channel.SMS: gettext_lazy("%(actor)s planned: %(organisation)s sends %(target)s an SMS or WhatsApp message before %(due)s."),
+    Channel.EVENT: gettext_lazy("%(actor)s planned: %(organisation)s meets %(target)s at an event before %(due)s."),
+    Channel.MEDIA: gettext_lazy("%(actor)s planned: %(organisation)s reaches %(target)s through the media before %(due)s."),
+}
+COMPLETED_SENTENCES = {
+    Outcome.NO_RESPONSE: gettext_lazy("%(organisation)s contacted %(target)s: no response (%(actor)s)."),
+    Outcome.ACKNOWLEDGED: gettext_lazy("%(organisation)s contacted %(target)s: acknowledged (%(actor)s)."),
+    Outcome.REFERRED: gettext_lazy("%(organisation)s contacted %(target)s: referred to someone else (%(actor)s)."),
+    Outcome.COMMITTED: gettext_lazy("%(organisation)s contacted %(target)s: committed (%(actor)s)."),
+    Outcome.REFUSED: gettext_lazy("%(organisation)s contacted %(target)s: refused (%(actor)s)."),
+}
+
 
 def _per_kind(sentences: dict, value: str, d: dict) -> str:
     # An entry written with a kind that no longer exists still reads, in the first kind's words.
@@ -77,12 +94,10 @@ register_audit_actions(
         % {**d, "stance": _label(Stance, d["stance"]), "on": _day(d["on"])},
         "target.organisation_set": lambda d: _per_kind(ROLE_SET_SENTENCES, d["role"], d),
         "target.organisation_removed": lambda d: _("%(actor)s took %(organisation)s off the work on %(target)s.") % d,
-        "task.planned": lambda d: _("%(actor)s planned: %(organisation)s contacts %(target)s by %(channel)s before %(due)s.")
-        % {**d, "channel": _label(Channel, d["channel"]).lower(), "due": _day(d["due"])},
+        "task.planned": lambda d: _per_kind(PLANNED_SENTENCES, d["channel"], {**d, "due": _day(d["due"])}),
         "task.updated": lambda d: _("%(actor)s changed the task of %(organisation)s with %(target)s.") % d,
         "task.status_changed": lambda d: _("%(actor)s moved the task of %(organisation)s with %(target)s from %(old)s to %(new)s.")
         % {**d, "old": _label(TaskStatus, d["old"]), "new": _label(TaskStatus, d["new"])},
-        "task.completed": lambda d: _("%(organisation)s contacted %(target)s: %(outcome)s (%(actor)s).")
-        % {**d, "outcome": _label(Outcome, d["outcome"]).lower()},
+        "task.completed": lambda d: _per_kind(COMPLETED_SENTENCES, d["outcome"], d),
     }
 )

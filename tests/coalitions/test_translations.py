@@ -448,3 +448,44 @@ def test_a_country_new_in_django_countries_reads_in_french_too(compiled):
         assert Country("NL").name == "Pays-Bas"
     with translation.override("bn"):
         assert Country("BI").name == "বুরুন্ডি"
+
+
+# One sentence per kind: articles and endings agree ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "french", "spanish"),
+    [
+        ("message", "la formulation n° 2 du message de la campagne", "la redacción n.º 2 del mensaje de la campaña"),
+        ("ask", "la formulation n° 2 de la demande de la campagne", "la redacción n.º 2 de la demanda de la campaña"),
+        ("solution", "la formulation n° 2 de la solution de la campagne", "la redacción n.º 2 de la solución de la campaña"),
+    ],
+)
+def test_text_entries_name_each_kind_with_its_own_article(world, compiled, kind, french, spanish):
+    entry = audit_record(
+        coalition=world.coalition, actor=world.lead, action="text.proposed",
+        data={"organisation": "NDWM", "number": 2, "kind": kind, "campaign": "C189"},
+    )
+    with translation.override("fr"):
+        assert french in describe_entry(entry)
+    with translation.override("es"):
+        assert spanish in describe_entry(entry)
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "french"),
+    [
+        ("target.organisation_set", {"organisation": "SEWA", "role": "lead", "target": "Ministère du Travail"},
+         "{actor} a désigné SEWA comme organisation chef de file pour Ministère du Travail."),
+        ("target.organisation_set", {"organisation": "SEWA", "role": "support", "target": "Ministère du Travail"},
+         "{actor} a désigné SEWA comme organisation en appui pour Ministère du Travail."),
+        ("task.planned", {"organisation": "SEWA", "target": "la ministre", "channel": "letter", "due": "2026-12-01"},
+         "{actor} a planifié : SEWA écrit une lettre à la ministre avant le 1 déc. 2026."),
+        ("task.completed", {"organisation": "SEWA", "target": "la ministre", "outcome": "committed"},
+         "SEWA a contacté la ministre : engagement obtenu ({actor})."),
+    ],
+)
+def test_roles_channels_and_outcomes_read_as_whole_french_sentences(world, compiled, action, data, french):
+    entry = audit_record(coalition=world.coalition, actor=world.lead, action=action, data=data)
+    with translation.override("fr"):
+        assert describe_entry(entry) == french.format(actor=world.lead)
