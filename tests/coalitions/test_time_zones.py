@@ -16,7 +16,8 @@ MOMENT = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 @pytest.fixture
 def entry(world, monkeypatch):
     # Entries are append-only: the moment is set as the entry is written.
-    monkeypatch.setattr(AuditEntry._meta.get_field("created_at"), "default", lambda: MOMENT)
+    # (Django caches a field's default getter, so that is what is replaced.)
+    monkeypatch.setattr(AuditEntry._meta.get_field("created_at"), "_get_default", lambda: MOMENT)
     return audit_record(coalition=world.coalition, actor=world.lead, action="coalition.updated")
 
 
