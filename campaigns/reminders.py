@@ -5,11 +5,15 @@ organisation or was switched off) it goes to the admins of its organisation, so 
 organisation still hears of it. Tasks of organisations that no longer take part in the coalition,
 or only watch as observers, remind nobody. Nothing about due states is stored: they are worked
 out from the due date on the day the mail is written.
+
+Each person is reminded in their own morning, on their own date: beat runs every hour, and a
+person's digest of a day goes out with the first run at or after REMINDER_HOUR in their zone, with
+"overdue" and "due today" meaning their today.
 """
 
 import operator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import reduce
 
 from django.conf import settings
@@ -19,6 +23,7 @@ from django.urls import reverse
 
 from coalitions.mail import outbox_mail
 from coalitions.models import Affiliation, AffiliationRole, CoalitionRole, Participation, User
+from coalitions.timezones import local_now
 
 from .models import DUE_SOON_DAYS, CampaignStatus, DueState, ReminderDigest, Task, TaskStatus
 
@@ -27,6 +32,8 @@ SECTIONS = (DueState.OVERDUE, DueState.DUE_TODAY, DueState.DUE_SOON)
 # A draft campaign may already have work under way; a won, lost or closed one is history, and
 # what was left open in it should stop calling people.
 REMINDING_CAMPAIGN_STATUSES = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE)
+# Local hour from which the day's digest may go: early enough to plan the day, never at night.
+REMINDER_HOUR = 7
 
 
 @dataclass
@@ -87,8 +94,11 @@ def due_tasks(today: date) -> list[Task]:
     )
 
 
-def reminder_digests(today: date) -> list[Digest]:
-    """One digest per person with something due, leaving out people already reminded today."""
+def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]:
+    """One digest per person with something due, leaving out people already reminded today.
+
+    With `zones`, only people living in one of those time zones (where it is `today`).
+    """
     tasks = due_tasks(today)
     affiliations = Affiliation.objects.filter(
         organisation_id__in={task.organisation_id for task in tasks}, user__is_active=True
@@ -108,7 +118,7 @@ def reminder_digests(today: date) -> list[Digest]:
         named = task.assignee if task.assignee_id in members.get(task.organisation_id, ()) else None
         recipients = [named] if named is not None else admins.get(task.organisation_id, [])
         for person in recipients:
-            if person.pk in reminded:
+            if person.pk in reminded or (zones is not None and person.timezone not in zones):
                 continue
             people[person.pk] = person
             items.setdefault(person.pk, []).append(
@@ -164,6 +174,29 @@ def reminder_digest_send(digest: Digest, today: date) -> bool:
     return True
 
 
-def reminder_digests_send(*, today: date) -> int:
-    """Send every person who has tasks due their digest for `today`, once; returns how many went."""
-    return sum(reminder_digest_send(digest, today) for digest in reminder_digests(today))
+def reminder_days(now: datetime) -> dict[date, set[str]]:
+    """The local dates on which it is now morning or later somewhere, with the zones where it is.
+
+    At any moment the people's zones cover two or three dates, so this is a short loop.
+    """
+    zones = User.objects.filter(is_active=True).values_list("timezone", flat=True).distinct()
+    days: dict[date, set[str]] = {}
+    for name in zones:
+        local = local_now(name, now)
+        if local.hour >= REMINDER_HOUR:
+            days.setdefault(local.date(), set()).add(name)
+    return days
+
+
+def reminder_digests_send(*, now: datetime | None = None, today: date | None = None) -> int:
+    """Send the digests that are due at `now`, each person's once on their own date; returns how many.
+
+    With `today` instead, every person's digest for that date whatever their zone (a catch-up run).
+    """
+    if today is not None:
+        return sum(reminder_digest_send(digest, today) for digest in reminder_digests(today))
+    return sum(
+        reminder_digest_send(digest, day)
+        for day, zones in sorted(reminder_days(now).items())
+        for digest in reminder_digests(day, zones)
+    )

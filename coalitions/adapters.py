@@ -1,8 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import translation
 
-from .mail import outbox_mail_message
+from .mail import outbox_mail_message, recipient_language
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,9 +15,18 @@ class AccountAdapter(DefaultAccountAdapter):
         from django.contrib.sites.shortcuts import get_current_site
 
         request = allauth_context.request
-        message = self.render_mail(
-            template_prefix, email, {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        # In the reader's language, not the language of whoever caused the mail: a reset asked
+        # for from a shared office computer still reaches a Bengali reader in Bengali.
+        language = getattr(context.get("user"), "language", "") or recipient_language(
+            email, default=translation.get_language() or settings.LANGUAGE_CODE
         )
+        with translation.override(language):
+            message = self.render_mail(
+                template_prefix, email, {
+                    "request": request, "email": email, "current_site": get_current_site(request),
+                    "site_url": settings.SITE_URL, **context,
+                },
+            )
         html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         outbox_mail_message(subject=message.subject, body=message.body, to=list(message.to), html=html)
 

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CoalitionsConfig(AppConfig):
     name = "coalitions"
     verbose_name = _("Coalitions")
+
+    def ready(self):
+        from django.conf.locale import LANG_INFO
+
+        # Django knows no "en-in" and would describe it as plain English (code "en") in the
+        # language menu; it is English with Indian number grouping (config/formats/en_IN).
+        LANG_INFO.setdefault(
+            "en-in", {"bidi": False, "code": "en-in", "name": "English (India)", "name_local": "English (India)"}
+        )

@@ -137,11 +137,18 @@ def _organisation(fields: dict) -> Organisation:
     return organisation or Organisation.objects.create(**fields)
 
 
+# Where the demo's people live, so that their pages and reminders follow their own clock.
+TIME_ZONES = {"IN": "Asia/Kolkata", "BD": "Asia/Dhaka", "BI": "Africa/Bujumbura", "BE": "Europe/Brussels"}
+
+
 def _person(login: str, organisation: Organisation, name: str, language: str) -> User:
     email = demo_email(login)
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, display_name=name, language=language)
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, display_name=name, language=language,
+            timezone=TIME_ZONES.get(organisation.country.code, "UTC"),
+        )
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     Affiliation.objects.get_or_create(organisation=organisation, user=user, defaults={"role": AffiliationRole.ADMIN})
     return user
@@ -151,10 +158,11 @@ def _coalition(spec: dict, organisations: dict, users: dict) -> None:
     if Coalition.objects.filter(slug=spec["slug"]).exists():
         return
     founder = users[spec["founder"]]
-    coalition = Coalition.objects.create(
-        slug=spec["slug"], name=spec["name"], language=spec["language"], description=spec["description"]
-    )
     lead = organisations[spec["founding_lead"]]
+    coalition = Coalition.objects.create(
+        slug=spec["slug"], name=spec["name"], language=spec["language"], description=spec["description"],
+        timezone=TIME_ZONES.get(lead.country.code, "UTC"),
+    )
     Participation.objects.create(coalition=coalition, organisation=lead, role=CoalitionRole.LEAD)
     audit_record(coalition=coalition, actor=founder, action="coalition.created", data={"organisation": lead.short_name})
     for key, role in spec["members"]:

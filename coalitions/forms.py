@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .images import logo_validate
 from .models import AffiliationRole, Coalition, CoalitionRole, Organisation, User
+from .timezones import DEFAULT_TIME_ZONE, time_zone_choices
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A select of IANA zones; the browser's own zone is filled in by site.js on sign-up."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Time zone"))
+        super().__init__(choices=time_zone_choices, **kwargs)
 
 
 class SignupExtraForm(forms.Form):
@@ -16,22 +25,42 @@ class SignupExtraForm(forms.Form):
         help_text=_("You may use a first name or a pseudonym."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE)
+    # Not required: a sign-up from a script or an old form without it still works, in UTC.
+    timezone = TimeZoneField(
+        initial=DEFAULT_TIME_ZONE, required=False,
+        help_text=_("Times on the site and your reminder mails follow it."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Whoever signs up keeps the language they were reading the page in.
-        self.fields["language"].initial = (get_language() or settings.LANGUAGE_CODE)[:2]
+        language = (get_language() or settings.LANGUAGE_CODE).lower()
+        codes = dict(settings.LANGUAGES)
+        self.fields["language"].initial = language if language in codes else language[:2]
+        if not self.is_bound:
+            # Only a fresh form: a form sent back with an error keeps the zone the person chose.
+            self.fields["timezone"].widget.attrs["data-browser-time-zone"] = ""
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data.get("display_name", "")
         user.language = self.cleaned_data["language"]
-        user.save(update_fields=["display_name", "language"])
+        user.timezone = self.cleaned_data.get("timezone") or DEFAULT_TIME_ZONE
+        user.save(update_fields=["display_name", "language", "timezone"])
 
 
-class ProfileForm(forms.ModelForm):
+class KeepTimeZoneMixin:
+    """A form sent without a time zone (an older page still open) keeps the one stored."""
+
+    def clean_timezone(self):
+        return self.cleaned_data.get("timezone") or self.instance.timezone
+
+
+class ProfileForm(KeepTimeZoneMixin, forms.ModelForm):
+    timezone = TimeZoneField(required=False, help_text=_("Times on the site and your reminder mails follow it."))
+
     class Meta:
         model = User
-        fields = ["display_name", "language"]
+        fields = ["display_name", "language", "timezone"]
 
 
 class RegionsField(forms.CharField):
@@ -117,10 +146,15 @@ class CoalitionCreateForm(forms.ModelForm):
         pass
 
 
-class CoalitionSettingsForm(forms.ModelForm):
+class CoalitionSettingsForm(KeepTimeZoneMixin, forms.ModelForm):
     class Meta:
         model = Coalition
-        fields = ["name", "description", "language", "adoption_rule", "require_mfa_for_leads"]
+        fields = ["name", "description", "language", "timezone", "adoption_rule", "require_mfa_for_leads"]
+
+    timezone = TimeZoneField(
+        label=_("Default time zone"), required=False,
+        help_text=_("Where most of its people live; each person still sees times in their own zone."),
+    )
 
 
 class CoalitionInviteForm(forms.Form):

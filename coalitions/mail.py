@@ -5,6 +5,14 @@ from django.utils import translation
 from .outbox import MAIL, outbox_add
 
 
+def recipient_language(email: str, *, default: str) -> str:
+    """The language of whoever reads mail at `email`: their own if they have an account here."""
+    from .models import User
+
+    language = User.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+    return language or default
+
+
 def outbox_mail(*, to: str, template: str, context: dict, language: str) -> None:
     """Render now, in the reader's language; the outbox delivers it once the change commits."""
     with translation.override(language):

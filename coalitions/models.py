@@ -13,6 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .timezones import DEFAULT_TIME_ZONE, time_zone_validate
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -47,6 +49,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("site administrator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Below date_joined: inside the class body this name hides django.utils.timezone.
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default=DEFAULT_TIME_ZONE, validators=[time_zone_validate],
+        help_text=_("Times on the site and your reminder mails follow it."),
+    )
 
     objects = UserManager()
 
@@ -158,6 +165,10 @@ class Coalition(models.Model):
     description = models.TextField(_("description"), blank=True)
     language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    timezone = models.CharField(
+        _("default time zone"), max_length=64, default=DEFAULT_TIME_ZONE, validators=[time_zone_validate],
+        help_text=_("Where most of its people live; each person still sees times in their own zone."),
     )
     require_mfa_for_leads = models.BooleanField(
         _("require two-factor authentication of the people of lead organisations"), default=False

@@ -17,7 +17,7 @@ from .access import check_coalition_access
 from .audit import actor_organisation, audit_record
 from .errors import DomainError
 from .images import logo_reencode
-from .mail import outbox_mail
+from .mail import outbox_mail, recipient_language
 from .models import (
     Affiliation,
     AffiliationRole,
@@ -102,7 +102,7 @@ def staff_invite(*, organisation: Organisation, by: User, email: str, role: str,
             "url": _absolute(base_url, reverse("staff_invitation", args=[token])),
             "days": settings.INVITATION_VALID_DAYS,
         },
-        language=by.language,
+        language=recipient_language(email, default=by.language),
     )
     return invitation
 
@@ -207,14 +207,18 @@ def coalition_update(
     language: str,
     require_mfa_for_leads: bool,
     adoption_rule: str | None = None,
+    timezone: str | None = None,
 ) -> Coalition:
     check_coalition_access(by, coalition, "lead")
+    coalition.timezone = timezone or coalition.timezone
     coalition.name = name
     coalition.description = description
     coalition.language = language
     coalition.require_mfa_for_leads = require_mfa_for_leads
     coalition.adoption_rule = adoption_rule or coalition.adoption_rule
-    coalition.save(update_fields=["name", "description", "language", "require_mfa_for_leads", "adoption_rule"])
+    coalition.save(
+        update_fields=["name", "description", "language", "require_mfa_for_leads", "adoption_rule", "timezone"]
+    )
     audit_record(coalition=coalition, actor=by, action="coalition.updated")
     return coalition
 
@@ -256,7 +260,7 @@ def coalition_invite(
             "url": _absolute(base_url, reverse("coalition_invitation", args=[token])),
             "days": settings.INVITATION_VALID_DAYS,
         },
-        language=coalition.language,
+        language=recipient_language(email, default=coalition.language),
     )
     return invitation
 

@@ -156,11 +156,13 @@ def target_organisation_set(request, slug: str, campaign_slug: str, target_id: i
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request,
-                _("%(organisation)s is now the %(role)s for %(target)s.")
-                % {"organisation": placement.organisation, "role": placement.get_role_display().lower(), "target": target},
+            # One sentence per role, so that each language can make the role agree.
+            sentence = (
+                _("%(organisation)s is now the lead organisation for %(target)s.")
+                if placement.role == OutreachRole.LEAD
+                else _("%(organisation)s is now a supporting organisation for %(target)s.")
             )
+            messages.success(request, sentence % {"organisation": placement.organisation, "target": target})
             return redirect("target_detail", slug, campaign_slug, target.pk)
     return _detail_page(request, target, outreach_form=form)
 

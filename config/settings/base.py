@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coalitions.middleware.UserLanguageMiddleware",
+    "coalitions.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -227,13 +228,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
+    # English as written in India: the same words, numbers grouped by lakh and crore.
+    ("en-in", _("English (India)")),
     ("fr", _("French")),
     ("es", _("Spanish")),
     ("bn", _("Bengali")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ holds the project's own strings (makemessages keeps it in step with the code);
+# locale/vendor/ what Django, allauth and django-countries lack in our languages: strings they
+# show on our pages, which makemessages would mark obsolete if they sat in locale/.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 USE_I18N = True
+# Dates, times and number separators per language in config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
+# Off: it would also put separators into ids and sequence numbers printed in pages and links;
+# counts meant for people go through intcomma, which groups the way the reader's language does.
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
+# Storage and the worker run in UTC; each page is shown in its reader's zone (TimeZoneMiddleware).
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"

@@ -12,6 +12,25 @@
   let delay = 1000;
   let socket;
 
+  // Written as the server writes SHORT_DATETIME_FORMAT ("1 Dec 2026, 14:05"), in the reader's
+  // zone and month names (data attributes of <body>), never in the browser's own ordering.
+  const page = document.body;
+  const months = (page.dataset.months || "").split("|");
+  let timeParts;
+  try {
+    timeParts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: page.dataset.timeZone || undefined, year: "numeric", month: "numeric", day: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    });
+  } catch (error) {
+    timeParts = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  }
+  function formatTime(iso) {
+    const parts = Object.fromEntries(timeParts.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+    const month = months[parseInt(parts.month, 10) - 1] || parts.month;
+    return `${parseInt(parts.day, 10)} ${month} ${parts.year}, ${parts.hour}:${parts.minute}`;
+  }
+
   // The dot says the state, its label says it in words (translated in base.html).
   function setStatus(state) {
     if (!status || status.dataset.state === state) return;  // announced once, not at every retry
@@ -29,7 +48,7 @@
       item.className = "new";
       const time = document.createElement("time");
       time.dateTime = event.at;
-      time.textContent = new Date(event.at).toLocaleString();
+      time.textContent = formatTime(event.at);
       item.append(time, " ", event.text);
       feed.prepend(item);
     }

@@ -19,3 +19,15 @@ document.addEventListener("DOMContentLoaded", () => {
   const current = document.querySelector(".campaign-tabs [aria-current=page]");
   if (current) current.parentElement.scrollLeft = current.offsetLeft - current.parentElement.offsetLeft - 16;
 });
+// The browser knows its own time zone: offer it on sign-up, and tell the server for visitors who
+// are not signed in (signed-in people have one in their profile).
+(() => {
+  let zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (error) { return; }
+  if (!zone) return;
+  const select = document.querySelector("select[data-browser-time-zone]");
+  if (select && [...select.options].some((option) => option.value === zone)) select.value = zone;
+  if (!document.cookie.split("; ").includes("timezone=" + zone)) {
+    document.cookie = "timezone=" + zone + "; path=/; max-age=31536000; samesite=lax";
+  }
+})();

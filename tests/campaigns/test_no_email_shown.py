@@ -74,7 +74,7 @@ def test_the_migration_rewrites_addresses_already_in_the_trail(nameless):
     from django.apps import apps
 
     world = nameless
-    migration = importlib.import_module("coalitions.migrations.0003_security_audit_actor_names")
+    migration = importlib.import_module("coalitions.migrations.0005_security_audit_actor_names")
     AuditEntry.objects.create(
         coalition=world.coalition, seq=100, actor=world.member_staff, actor_name=world.member_staff.email,
         action="task.completed", data={"organisation": "X", "target": "T", "outcome": "committed"},

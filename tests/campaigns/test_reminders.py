@@ -1,6 +1,7 @@
 """The daily reminder mail: who gets it, what it lists, in which language, and only once a day."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone, translation
@@ -28,8 +29,10 @@ def today():
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks, mailoutbox):
-    """Runs the beat task as beat would, with the mail it queues after commit delivered."""
+def run(django_capture_on_commit_callbacks, mailoutbox, monkeypatch, today):
+    """Runs the beat task as beat would, at 09:00 UTC today, with the mail it queues delivered."""
+    morning = datetime.combine(today, time(9), tzinfo=UTC)
+    monkeypatch.setattr("campaigns.tasks.timezone", SimpleNamespace(now=lambda: morning))
 
     def send():
         with django_capture_on_commit_callbacks(execute=True):

@@ -10,7 +10,9 @@ from django.utils.formats import date_format
 
 from campaigns.models import ReminderDigest
 from campaigns.tasks import reminders_send
+from coalitions.models import User
 from coalitions.tasks import email_deliver
+from tests.campaigns.conftest import zone_in_its_morning_on_utc_date
 from tests.factories import TaskFactory
 
 pytestmark = pytest.mark.worker
@@ -35,6 +37,9 @@ def test_the_worker_mails_each_person_once_however_often_beat_runs(
     transactional_db, world, campaign, target, celery_worker
 ):
     today = timezone.localdate()
+    # Reminders wait for each person's morning; where it is morning now, today is the UTC date.
+    User.objects.update(timezone=zone_in_its_morning_on_utc_date())
+    world.member_staff.refresh_from_db()
     world.member_staff.language = "fr"
     world.member_staff.save()
     TaskFactory(campaign=campaign, target=target, organisation=world.member_org, assignee=world.member_staff, due_on=today)

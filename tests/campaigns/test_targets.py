@@ -254,9 +254,9 @@ def test_the_india_stance_history_reads_as_a_story_even_when_recorded_out_of_ord
 
     story = page[page.index("Stance on the ask over time"):]
     steps = [story.index(text) for text in (
-        "June 10, 2010", "Opposed", "Very critical",
-        "Dec. 1, 2010", "Leaning for", "Constructive",
-        "June 16, 2011", "Champion", "Voted yes",
+        "10 Jun 2010", "Opposed", "Very critical",
+        "1 Dec 2010", "Leaning for", "Constructive",
+        "16 Jun 2011", "Champion", "Voted yes",
     )]
     assert steps == sorted(steps)
     assert selectors.targets_with_stance(campaign)[0].current_stance == Stance.CHAMPION
@@ -307,7 +307,7 @@ def test_assessing_a_stance_is_recorded_in_the_activity_trail(world, campaign, t
     entry = AuditEntry.objects.filter(coalition=world.coalition).latest("seq")
     assert entry.action == "stance.assessed"
     assert describe_entry(entry) == (
-        f"{world.member_org.short_name} assessed Ministry of Labour as “Leaning for” on Dec. 1, 2010 ({world.member_staff})."
+        f"{world.member_org.short_name} assessed Ministry of Labour as “Leaning for” on 1 Dec 2010 ({world.member_staff})."
     )
 
 
