@@ -84,7 +84,7 @@ def test_live_activity_reads_in_the_readers_language_and_zone(server, new_contex
     _shot(page, "bn-home-360")
 
     page.goto(f"{server.url}/c/{coalition.slug}/")
-    expect(page.locator("[data-live-status]")).to_have_text("●")
+    expect(page.locator("[data-live-status]")).to_have_attribute("data-state", "on")
     settings_page = context.new_page()
     settings_page.goto(f"{server.url}/c/{coalition.slug}/settings/")
     settings_page.locator("#id_description").fill("নতুন বিবরণ")

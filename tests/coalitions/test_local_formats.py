@@ -62,7 +62,7 @@ def test_member_counts_on_the_coalition_page_are_grouped_for_the_reader(world, c
     reader.language = language
     reader.save()
 
-    page = client_for(reader).get(reverse("coalition_detail", args=[world.coalition.slug])).content.decode()
+    page = client_for(reader).get(reverse("coalition_organisations", args=[world.coalition.slug])).content.decode()
 
     assert expected in page
 
