@@ -92,6 +92,9 @@ class Command(BaseCommand):
         env = dict(os.environ)
         # Links in mails point at the address actually served, unless a public one is set.
         env.setdefault("SITE_URL", f"http://{host}:{port}")
+        if host == "127.0.0.1":
+            # The same server opened as localhost is the same site: its live socket is let in too.
+            env.setdefault("CSRF_TRUSTED_ORIGINS", f"http://localhost:{port}")
         if os.geteuid() == 0:
             # Celery warns a root worker once at start. On a development machine or container that is
             # usually root and nothing is to be done; the worker accepts JSON only, never pickle, and
