@@ -131,6 +131,7 @@ def bench_campaign_pages() -> dict:
 
 async def bench_live_event_latency(rounds: int = 40) -> dict:
     """From a committed service call to the event arriving on a member's socket."""
+    from django.conf import settings
     from django.test import Client as SyncClient
 
     from coalitions.models import Coalition, Participation, User
@@ -149,7 +150,7 @@ async def bench_live_event_latency(rounds: int = 40) -> dict:
     communicator = WebsocketCommunicator(
         application,
         "/ws/coalitions/india-domestic-workers/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", f"sessionid={cookie}".encode())],
+        headers=[(b"origin", settings.SITE_URL.encode()), (b"cookie", f"sessionid={cookie}".encode())],
     )
     connected, _ = await communicator.connect()
     assert connected
