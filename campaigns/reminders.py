@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from coalitions.access import leads_withheld_for_mfa
 from coalitions.mail import outbox_mail
 from coalitions.models import Affiliation, AffiliationRole, CoalitionRole, Participation, User
 from coalitions.timezones import local_now
@@ -111,6 +112,9 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
             admins.setdefault(affiliation.organisation_id, []).append(affiliation.user)
 
     reminded = set(ReminderDigest.objects.filter(day=today).values_list("user_id", flat=True))
+    # A coalition that asks its leads for a second factor does not mail its tasks to a lead who
+    # has none: the mailbox would be a way around the sign-in the coalition asked for.
+    withheld = leads_withheld_for_mfa(set().union(*members.values())) if members else set()
     people: dict[int, User] = {}
     items: dict[int, list[DigestItem]] = {}
     boards: dict[int, dict[int, dict]] = {}
@@ -119,6 +123,8 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
         recipients = [named] if named is not None else admins.get(task.organisation_id, [])
         for person in recipients:
             if person.pk in reminded or (zones is not None and person.timezone not in zones):
+                continue
+            if (person.pk, task.campaign.coalition_id) in withheld:
                 continue
             people[person.pk] = person
             items.setdefault(person.pk, []).append(

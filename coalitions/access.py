@@ -102,6 +102,20 @@ def coalitions_withheld_for_mfa(user):
     )
 
 
+def leads_withheld_for_mfa(user_ids) -> set[tuple[int, int]]:
+    """(person, coalition) pairs among these people for which `coalitions_withheld_for_mfa`
+    holds: what goes out by mail in bulk leaves those coalitions out, in one query."""
+    return set(
+        Affiliation.objects.filter(
+            user_id__in=user_ids,
+            organisation__participations__role=CoalitionRole.LEAD,
+            organisation__participations__coalition__require_mfa_for_leads=True,
+        )
+        .exclude(user__in=Authenticator.objects.filter(type=Authenticator.Type.TOTP).values("user"))
+        .values_list("user_id", "organisation__participations__coalition_id")
+    )
+
+
 def get_coalition_for_user(user, slug: str, need: Need = "view") -> Coalition:
     """The coalition, with `.access` describing the user's place in it; 404 for outsiders."""
     coalition = Coalition.objects.filter(slug=slug).first()

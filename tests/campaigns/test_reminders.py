@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -145,6 +146,30 @@ def test_task_with_nobody_named_goes_to_the_admins_of_its_organisation(world, ca
     assert f"it comes to you as an admin of {world.member_org.short_name}" in body
 
 
+def test_a_lead_without_a_second_factor_gets_no_mail_of_a_coalition_that_asks_for_one(
+    world, campaign, target, today, run
+):
+    world.coalition.require_mfa_for_leads = True
+    world.coalition.save()
+    _task(campaign, target, world.lead_org, today, assignee=world.lead)
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+
+    mailoutbox = run()
+
+    assert _mails_to(mailoutbox, world.lead) == []
+    assert len(_mails_to(mailoutbox, world.member_staff)) == 1
+    assert not ReminderDigest.objects.filter(user=world.lead).exists()
+
+
+def test_a_lead_with_an_authenticator_app_is_reminded_again(world, campaign, target, today, run):
+    world.coalition.require_mfa_for_leads = True
+    world.coalition.save()
+    Authenticator.objects.create(user=world.lead, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    _task(campaign, target, world.lead_org, today, assignee=world.lead)
+
+    assert len(_mails_to(run(), world.lead)) == 1
+
+
 def test_assignee_who_left_the_organisation_is_replaced_by_its_admins(world, campaign, target, today, run):
     _task(campaign, target, world.member_org, today, assignee=world.member_staff)
     Affiliation.objects.filter(user=world.member_staff).delete()
@@ -274,7 +299,7 @@ def test_reading_who_to_remind_takes_the_same_queries_for_few_and_many_tasks(
 ):
     for _ in range(3):
         _task(campaign, target, world.member_org, today, assignee=world.member_staff)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         few = reminder_digests(today)
 
     others = [person_in(world.coalition, CoalitionRole.MEMBER) for _ in range(10)]
@@ -282,7 +307,7 @@ def test_reading_who_to_remind_takes_the_same_queries_for_few_and_many_tasks(
         organisation = person.affiliations.get().organisation
         for days in range(-2, 4):
             _task(campaign, target, organisation, today + timedelta(days=days), assignee=person)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         many = reminder_digests(today)
 
     assert [digest.task_count for digest in few] == [3]
