@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from coalitions.models import Organisation
+
+
+class PetitionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for signatures")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class Visibility(models.TextChoices):
+    COUNTED = "counted", _("Counted only")
+    INITIALS = "initials", _("Initials and region")
+    FULL_NAME = "full_name", _("Full name")
+
+
+class SignatureChannel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    FIELD = "field", _("Field")
+    PAPER = "paper", _("Paper")
+
+
+class Petition(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="petitions")
+    slug = models.SlugField(_("short name for links"), max_length=60, unique=True)
+    goal = models.PositiveIntegerField(_("goal"), default=1000)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=PetitionStatus.choices, default=PetitionStatus.DRAFT)
+    # Each co-owner gets its own opt-in checkbox on the form ("keep me informed by …").
+    organisations = models.ManyToManyField(
+        Organisation, related_name="petitions", blank=True, verbose_name=_("co-owning organisations")
+    )
+    regions = models.JSONField(_("regions a signer picks from"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def coalition(self):
+        return self.campaign.coalition
+
+
+class PetitionText(models.Model):
+    """The petition in one language; shown to the public only once a lead approved it."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["petition", "language"], name="one_petition_text_per_language")]
+        ordering = ["language"]
+
+    def __str__(self) -> str:
+        return f"{self.petition} ({self.language})"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class Signature(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    canonical_email = models.CharField(max_length=254)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    visibility = models.CharField(_("shown as"), max_length=16, choices=Visibility.choices, default=Visibility.COUNTED)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=SignatureChannel.choices, default=SignatureChannel.ONLINE
+    )
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Ids of the co-owning organisations the signer agreed to hear from.
+    opt_ins = models.JSONField(default=list, blank=True)
+    # The confirmation and erasure link carries the token; only its hash is kept.
+    token_hash = models.CharField(max_length=64, unique=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A keyed hash of the signer's address, for abuse limits; the address itself is never stored.
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            # Paper signatures may come without an address; those are not deduped by it.
+            models.UniqueConstraint(
+                fields=["petition", "canonical_email"],
+                condition=~models.Q(canonical_email=""),
+                name="one_signature_per_canonical_email",
+            )
+        ]
+        indexes = [models.Index(fields=["petition", "confirmed_at"], name="signature_petition_confirmed")]
+
+    def __str__(self) -> str:
+        return f"{self.petition}: {self.pk}"

@@ -1,0 +1,281 @@
+"""Every change to petitions and their signatures happens here."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign
+from coalitions.access import check_coalition_access
+from coalitions.audit import audit_record
+from coalitions.errors import DomainError
+from coalitions.mail import outbox_mail
+from coalitions.models import CoalitionRole, Organisation, Participation, User, hash_token
+
+from .emails import canonical_email
+from .models import Petition, PetitionStatus, PetitionText, Signature, SignatureChannel, Visibility
+
+
+def _lead(by: User, petition_or_campaign) -> None:
+    check_coalition_access(by, petition_or_campaign.coalition, "lead")
+
+
+def _record(petition: Petition, by: User, action: str, **data) -> None:
+    audit_record(
+        coalition=petition.coalition,
+        actor=by,
+        action=action,
+        data={"petition": petition.slug, "campaign": petition.campaign.title, **data},
+    )
+
+
+def ip_hash(ip: str) -> str:
+    """Keyed, so that the hashes cannot be reversed by hashing every address there is."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"signature-ip:{ip}".encode(), hashlib.sha256).hexdigest()
+
+
+# Petitions -------------------------------------------------------------------------------------
+
+
+def _check_organisations(campaign: Campaign, organisations: list[Organisation]) -> None:
+    partners = set(
+        Participation.objects.filter(coalition=campaign.coalition, organisation__in=organisations)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .values_list("organisation_id", flat=True)
+    )
+    for organisation in organisations:
+        if organisation.pk not in partners:
+            raise DomainError(
+                _("%(organisation)s is not a member of this coalition.") % {"organisation": organisation}
+            )
+
+
+def _clean_regions(regions: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for region in regions:
+        region = " ".join(str(region).split())
+        if region and region not in cleaned:
+            cleaned.append(region)
+    return cleaned
+
+
+@transaction.atomic
+def petition_create(
+    *,
+    campaign: Campaign,
+    by: User,
+    slug: str,
+    goal: int,
+    deadline: date | None = None,
+    regions: list[str] | None = None,
+    organisations: list[Organisation] | None = None,
+) -> Petition:
+    _lead(by, campaign)
+    organisations = list(organisations or [])
+    _check_organisations(campaign, organisations)
+    if goal < 1:
+        raise DomainError(_("The goal must be at least one signature."))
+    try:
+        with transaction.atomic():
+            petition = Petition.objects.create(
+                campaign=campaign, slug=slug, goal=goal, deadline=deadline, regions=_clean_regions(regions or [])
+            )
+    except IntegrityError:
+        raise DomainError(_("That short name is taken; please choose another.")) from None
+    petition.organisations.set(organisations)
+    _record(petition, by, "petition.created")
+    return petition
+
+
+@transaction.atomic
+def petition_text_set(*, petition: Petition, by: User, language: str, title: str, body: str) -> PetitionText:
+    """A new or changed wording waits for a lead's approval again before it is shown."""
+    _lead(by, petition)
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Unknown language."))
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise DomainError(_("A petition needs a title and a text."))
+    text, _created = PetitionText.objects.update_or_create(
+        petition=petition,
+        language=language,
+        defaults={"title": title, "body": body, "approved_by": None, "approved_at": None},
+    )
+    _record(petition, by, "petition.text_set", language=language)
+    return text
+
+
+@transaction.atomic
+def petition_text_approve(*, text: PetitionText, by: User) -> PetitionText:
+    _lead(by, text.petition)
+    text = PetitionText.objects.select_for_update().get(pk=text.pk)
+    if text.approved_at is None:
+        text.approved_by, text.approved_at = by, timezone.now()
+        text.save(update_fields=["approved_by", "approved_at"])
+        _record(text.petition, by, "petition.text_approved", language=text.language)
+    return text
+
+
+def _transition(petition: Petition, by: User, *, allowed: set[str], new: str, action: str, message: str) -> Petition:
+    _lead(by, petition)
+    current = Petition.objects.select_for_update().get(pk=petition.pk)
+    if current.status not in allowed:
+        raise DomainError(message)
+    petition.status = new
+    petition.save(update_fields=["status"])
+    _record(petition, by, action)
+    return petition
+
+
+@transaction.atomic
+def petition_open(*, petition: Petition, by: User) -> Petition:
+    """Opens a draft, or resumes a paused petition; the public needs an approved text to read."""
+    _lead(by, petition)
+    if not petition.texts.filter(approved_at__isnull=False).exists():
+        raise DomainError(_("Approve the petition's text in at least one language before opening it."))
+    return _transition(
+        petition, by, allowed={PetitionStatus.DRAFT, PetitionStatus.PAUSED}, new=PetitionStatus.OPEN,
+        action="petition.opened", message=_("Only a draft or paused petition can be opened."),
+    )
+
+
+@transaction.atomic
+def petition_pause(*, petition: Petition, by: User) -> Petition:
+    return _transition(
+        petition, by, allowed={PetitionStatus.OPEN}, new=PetitionStatus.PAUSED,
+        action="petition.paused", message=_("Only an open petition can be paused."),
+    )
+
+
+@transaction.atomic
+def petition_close(*, petition: Petition, by: User) -> Petition:
+    return _transition(
+        petition, by, allowed={PetitionStatus.OPEN, PetitionStatus.PAUSED}, new=PetitionStatus.CLOSED,
+        action="petition.closed", message=_("Only an open or paused petition can be closed."),
+    )
+
+
+@transaction.atomic
+def petition_reopen(*, petition: Petition, by: User) -> Petition:
+    return _transition(
+        petition, by, allowed={PetitionStatus.CLOSED}, new=PetitionStatus.OPEN,
+        action="petition.reopened", message=_("Only a closed petition can be reopened."),
+    )
+
+
+# Signatures ------------------------------------------------------------------------------------
+
+
+def petition_title(petition: Petition, language: str) -> str:
+    """The approved title in this language, else in any approved language."""
+    texts = {t.language: t.title for t in petition.texts.filter(approved_at__isnull=False)}
+    return texts.get(language) or texts.get(petition.campaign.language) or next(iter(texts.values()), petition.slug)
+
+
+def signature_links(petition: Petition, token: str) -> dict[str, str]:
+    """Where the signer confirms and erases; the pages ask for a POST, as mail scanners follow links."""
+    base = f"{settings.SITE_URL}/p/{petition.slug}"
+    return {"confirm_url": f"{base}/confirm/{token}/", "erase_url": f"{base}/erase/{token}/"}
+
+
+def _signing_open(petition: Petition) -> None:
+    status = Petition.objects.values_list("status", "deadline").get(pk=petition.pk)
+    if status[0] != PetitionStatus.OPEN or (status[1] is not None and status[1] < timezone.localdate()):
+        raise DomainError(_("This petition is not open for signatures."))
+
+
+@transaction.atomic
+def petition_sign(
+    *,
+    petition: Petition,
+    name: str,
+    email: str,
+    region: str,
+    visibility: str,
+    opt_ins: list[int],
+    ip: str,
+    channel: str = SignatureChannel.ONLINE,
+    collector: User | None = None,
+) -> None:
+    """Records a signature and mails the signer; the caller learns nothing of whether they had signed.
+
+    A new address gets a confirmation mail; a repeat one an "already signed" mail with fresh links.
+    """
+    _signing_open(petition)
+    name = " ".join(name.split())
+    email = email.strip()
+    if not name:
+        raise DomainError(_("Please give your name."))
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(_("Please give a valid email address.")) from None
+    if petition.regions and region not in petition.regions:
+        raise DomainError(_("Please choose your region from the list."))
+    if visibility not in Visibility.values:
+        raise DomainError(_("Please choose how your signature is shown."))
+    if channel not in SignatureChannel.values:
+        raise ValueError(f"Unknown channel {channel!r}")
+    allowed_ids = set(petition.organisations.values_list("pk", flat=True))
+    opt_ins = sorted({int(pk) for pk in opt_ins} & allowed_ids)
+    canonical = canonical_email(email)
+    token = secrets.token_urlsafe(32)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        # The unique constraint decides who signed first, also between concurrent requests.
+        with transaction.atomic():
+            Signature.objects.create(
+                petition=petition, name=name, email=email, canonical_email=canonical, region=region,
+                visibility=visibility, channel=channel, collector=collector, opt_ins=opt_ins,
+                token_hash=hash_token(token), ip_hash=ip_hash(ip),
+            )
+    except IntegrityError:
+        existing = Signature.objects.filter(petition=petition, canonical_email=canonical).first()
+        if existing is None:
+            raise
+        # The earlier links may be lost: the owner of the address gets working ones again.
+        Signature.objects.filter(pk=existing.pk).update(token_hash=hash_token(token))
+        template = "signatures/email/already_signed"
+        confirmed = existing.confirmed_at is not None
+    else:
+        template = "signatures/email/confirm"
+        confirmed = False
+    outbox_mail(
+        to=email,
+        template=template,
+        context={
+            "name": name, "petition": petition_title(petition, language), "confirmed": confirmed,
+            **signature_links(petition, token),
+        },
+        language=language,
+    )
+
+
+def _by_token(token: str) -> Signature:
+    signature = Signature.objects.select_for_update().filter(token_hash=hash_token(token)).first()
+    if signature is None:
+        raise DomainError(_("This link is no longer valid. If you signed, look for a newer mail from us."))
+    return signature
+
+
+@transaction.atomic
+def signature_confirm(*, token: str) -> Signature:
+    """Counts the signature from now on; confirming again changes nothing."""
+    signature = _by_token(token)
+    if signature.confirmed_at is None:
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["confirmed_at"])
+    return signature
+
+
+@transaction.atomic
+def signature_erase(*, token: str) -> None:
+    """The signer takes their signature back: the row goes, with their name and address."""
+    _by_token(token).delete()
