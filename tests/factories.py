@@ -145,3 +145,37 @@ class TaskFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     channel = "meeting"
     due_on = factory.LazyFunction(date.today)
+
+
+class PetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "signatures.Petition"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"petition-{n}")
+    goal = 1000
+    status = "open"
+    regions = factory.LazyFunction(lambda: ["Kerala", "Tamil Nadu"])
+
+
+class PetitionTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "signatures.PetitionText"
+
+    petition = factory.SubFactory(PetitionFactory)
+    language = "en"
+    title = "Ratify ILO Convention 189"
+    body = "Domestic workers are workers. Ratify the Convention."
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "signatures.Signature"
+
+    petition = factory.SubFactory(PetitionFactory)
+    name = factory.Sequence(lambda n: f"Signer {n}")
+    email = factory.Sequence(lambda n: f"signer{n}@example.org")
+    canonical_email = factory.LazyAttribute(lambda s: s.email.lower())
+    region = "Kerala"
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
