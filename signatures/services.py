@@ -21,6 +21,7 @@ from coalitions.models import CoalitionRole, Organisation, Participation, User, 
 
 from .emails import canonical_email
 from .models import Petition, PetitionStatus, PetitionText, Signature, SignatureChannel, Visibility
+from .selectors import petition_text_for
 
 
 def _lead(by: User, petition_or_campaign) -> None:
@@ -174,9 +175,8 @@ def petition_reopen(*, petition: Petition, by: User) -> Petition:
 
 
 def petition_title(petition: Petition, language: str) -> str:
-    """The approved title in this language, else in any approved language."""
-    texts = {t.language: t.title for t in petition.texts.filter(approved_at__isnull=False)}
-    return texts.get(language) or texts.get(petition.campaign.language) or next(iter(texts.values()), petition.slug)
+    text = petition_text_for(petition, language)
+    return text.title if text else petition.slug
 
 
 def signature_links(petition: Petition, token: str) -> dict[str, str]:
