@@ -25,6 +25,14 @@ class SignatureChannel(models.TextChoices):
     PAPER = "paper", _("Paper")
 
 
+class Held(models.TextChoices):
+    """Why a signature is silently set aside: not counted, no mail sent, nothing said to the sender."""
+
+    NO = "", _("Not held")
+    RATE = "rate", _("Too many signatures from one address")
+    DISPOSABLE = "disposable", _("Disposable email domain")
+
+
 class Petition(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="petitions")
     slug = models.SlugField(_("short name for links"), max_length=60, unique=True)
@@ -94,6 +102,9 @@ class Signature(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # A keyed hash of the signer's address, for abuse limits; the address itself is never stored.
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    held = models.CharField(max_length=16, choices=Held.choices, default=Held.NO, blank=True)
+    # Whether the batch count has added this confirmed signature to the petition's tallies.
+    counted = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -104,7 +115,15 @@ class Signature(models.Model):
                 name="one_signature_per_canonical_email",
             )
         ]
-        indexes = [models.Index(fields=["petition", "confirmed_at"], name="signature_petition_confirmed")]
+        indexes = [
+            models.Index(fields=["petition", "confirmed_at"], name="signature_petition_confirmed"),
+            # The batch count only ever reads the few confirmed rows it has not counted yet.
+            models.Index(
+                fields=["confirmed_at"],
+                condition=models.Q(counted=False, confirmed_at__isnull=False),
+                name="signature_to_count",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.petition}: {self.pk}"
