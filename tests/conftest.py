@@ -2,6 +2,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from coalitions.models import AffiliationRole, Coalition, CoalitionRole, Organisation, User
 from tests.factories import AffiliationFactory, CoalitionFactory, ParticipationFactory, UserFactory, person_in
@@ -17,6 +18,14 @@ needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # The test client runs requests in the test's thread, and LocaleMiddleware leaves the
+    # language of the last request active there: a later test would read another language.
+    yield
+    translation.deactivate()
 
 
 @dataclass
