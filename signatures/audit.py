@@ -23,5 +23,10 @@ register_audit_actions(
         "petition.paused": lambda d: _("%(actor)s paused the petition “%(petition)s”.") % d,
         "petition.closed": lambda d: _("%(actor)s closed the petition “%(petition)s”.") % d,
         "petition.reopened": lambda d: _("%(actor)s reopened the petition “%(petition)s”.") % d,
+        "petition.anonymised": lambda d: _(
+            "The names and addresses of %(count)s signers of the closed petition “%(petition)s” were erased; "
+            "the counts stay."
+        )
+        % d,
     }
 )

@@ -45,6 +45,8 @@ class Petition(models.Model):
     )
     regions = models.JSONField(_("regions a signer picks from"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Anonymisation counts its months from here.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -127,3 +129,44 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition}: {self.pk}"
+
+
+class PetitionTally(models.Model):
+    """Confirmed signatures of one channel and region, as the batch count has added them.
+
+    Signing never writes here: the worker adds the newly confirmed rows every few seconds, and
+    recounts from the rows every night, so that no request waits on one hot row.
+    """
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="tallies")
+    channel = models.CharField(max_length=8, choices=SignatureChannel.choices)
+    region = models.CharField(max_length=100, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "channel", "region"], name="one_tally_per_channel_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition} {self.channel} {self.region}: {self.count}"
+
+
+class PaperTotal(models.Model):
+    """Signatures counted on paper sheets whose names cannot be typed in (illegible, or too many)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="paper_totals")
+    count = models.PositiveIntegerField(_("number of signatures"))
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    collected_on = models.DateField(_("collected on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-collected_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.petition}: {self.count} on paper"

@@ -3,12 +3,15 @@
 import hashlib
 import hmac
 import secrets
-from datetime import date
+from collections import Counter
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,16 @@ from coalitions.mail import outbox_mail
 from coalitions.models import CoalitionRole, Organisation, Participation, User, hash_token
 
 from .emails import canonical_email
-from .models import Petition, PetitionStatus, PetitionText, Signature, SignatureChannel, Visibility
+from .models import (
+    Held,
+    Petition,
+    PetitionStatus,
+    PetitionTally,
+    PetitionText,
+    Signature,
+    SignatureChannel,
+    Visibility,
+)
 from .selectors import petition_text_for
 
 
@@ -130,7 +142,8 @@ def _transition(petition: Petition, by: User, *, allowed: set[str], new: str, ac
     if current.status not in allowed:
         raise DomainError(message)
     petition.status = new
-    petition.save(update_fields=["status"])
+    petition.closed_at = timezone.now() if new == PetitionStatus.CLOSED else None
+    petition.save(update_fields=["status", "closed_at"])
     _record(petition, by, action)
     return petition
 
@@ -278,4 +291,115 @@ def signature_confirm(*, token: str) -> Signature:
 @transaction.atomic
 def signature_erase(*, token: str) -> None:
     """The signer takes their signature back: the row goes, with their name and address."""
-    _by_token(token).delete()
+    signature = _by_token(token)
+    if signature.counted:
+        # Erasures are rare; this one write on the tally keeps the count honest at once.
+        PetitionTally.objects.filter(
+            petition_id=signature.petition_id, channel=signature.channel, region=signature.region, count__gt=0
+        ).update(count=F("count") - 1)
+    signature.delete()
+
+
+# Counting ---------------------------------------------------------------------------------------
+
+COUNT_BATCH = 5000
+
+
+def _countable():
+    return Signature.objects.filter(confirmed_at__isnull=False, held=Held.NO)
+
+
+def tallies_add_confirmed(*, batch: int = COUNT_BATCH) -> int:
+    """Adds the signatures confirmed since the last run to the tallies; returns how many.
+
+    Runs in the worker every few seconds. The rows are locked while they are added, so that two
+    runs never add one signature twice, and a signer's own request never waits for this.
+    """
+    added = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Signature.objects.select_for_update(skip_locked=True)
+                .filter(counted=False, confirmed_at__isnull=False)
+                .order_by("confirmed_at")
+                .values_list("pk", "petition_id", "channel", "region", "held")[:batch]
+            )
+            if not rows:
+                return added
+            groups = Counter((petition, channel, region) for _pk, petition, channel, region, held in rows if not held)
+            for (petition_id, channel, region), n in sorted(groups.items()):
+                _tally_add(petition_id, channel, region, n)
+            Signature.objects.filter(pk__in=[row[0] for row in rows]).update(counted=True)
+            added += sum(groups.values())
+        if len(rows) < batch:
+            return added
+
+
+def _tally_add(petition_id: int, channel: str, region: str, n: int) -> None:
+    updated = PetitionTally.objects.filter(petition_id=petition_id, channel=channel, region=region).update(
+        count=F("count") + n
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                PetitionTally.objects.create(petition_id=petition_id, channel=channel, region=region, count=n)
+        except IntegrityError:  # another run created it in between
+            PetitionTally.objects.filter(petition_id=petition_id, channel=channel, region=region).update(
+                count=F("count") + n
+            )
+
+
+def tallies_recount(*, petition: Petition) -> None:
+    """Rebuilds one petition's tallies from its rows: the nightly check that nothing drifted."""
+    with transaction.atomic():
+        # Holds off the batch count for this petition's rows while they are recounted.
+        rows = list(
+            Signature.objects.select_for_update()
+            .filter(petition=petition, confirmed_at__isnull=False)
+            .values_list("pk", "channel", "region", "held", "counted")
+        )
+        groups = Counter((channel, region) for _pk, channel, region, held, _counted in rows if not held)
+        Signature.objects.filter(pk__in=[row[0] for row in rows if not row[4]]).update(counted=True)
+        PetitionTally.objects.filter(petition=petition).exclude(
+            pk__in=[
+                tally.pk
+                for tally in PetitionTally.objects.filter(petition=petition)
+                if (tally.channel, tally.region) in groups
+            ]
+        ).delete()
+        for (channel, region), n in groups.items():
+            PetitionTally.objects.update_or_create(
+                petition=petition, channel=channel, region=region, defaults={"count": n}
+            )
+
+
+# Privacy -----------------------------------------------------------------------------------------
+
+
+ANONYMISED = "anonymised:"
+
+
+def signatures_anonymise(*, now: datetime | None = None) -> int:
+    """Strips names and addresses from the signatures of petitions closed long enough ago.
+
+    Region, channel and the confirmation stay, so every count reads the same afterwards.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=30 * settings.SIGNATURES_ANONYMISE_AFTER_MONTHS)
+    anonymised = 0
+    for petition in Petition.objects.filter(status=PetitionStatus.CLOSED, closed_at__lt=cutoff):
+        with transaction.atomic():
+            n = (
+                petition.signatures.exclude(token_hash__startswith=ANONYMISED)
+                # The link in an old mail must not find the row again, and each token is unique.
+                .update(
+                    name="", email="", canonical_email="", visibility=Visibility.COUNTED, opt_ins=[],
+                    ip_hash="", collector=None, token_hash=Concat(Value(ANONYMISED), Cast("id", CharField())),
+                )
+            )
+            if n:
+                audit_record(
+                    coalition=petition.coalition, actor=None, action="petition.anonymised",
+                    data={"petition": petition.slug, "campaign": petition.campaign.title, "count": n},
+                )
+        anonymised += n
+    return anonymised

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +164,11 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, so that a digest missed while the worker was down goes out later the same day;
     # the task itself sends each person at most one a day.
     "reminders-send": {"task": "campaigns.tasks.reminders_send", "schedule": 3600},
+    # Public counts are at most a few seconds behind the confirmations; the nightly recount
+    # repairs any drift (an erasure racing the batch, a restored backup).
+    "signatures-count": {"task": "signatures.tasks.tallies_add_confirmed", "schedule": 2},
+    "signatures-recount": {"task": "signatures.tasks.tallies_recount", "schedule": crontab(hour=2, minute=30)},
+    "signatures-anonymise": {"task": "signatures.tasks.signatures_anonymise", "schedule": crontab(hour=3, minute=15)},
 }
 
 AUTH_USER_MODEL = "coalitions.User"
@@ -269,6 +275,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 # Where people reach the site; links in mail sent by the worker, outside any request, start with it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", True)
+
+# Signers' names and addresses of a closed petition are erased this many months after it closed.
+SIGNATURES_ANONYMISE_AFTER_MONTHS = int(os.environ.get("SIGNATURES_ANONYMISE_AFTER_MONTHS", "6"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))
 # Outbox (coalitions/outbox.py): retries wait 1, 2, 4… minutes, at most an hour, for about a day.
