@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -211,11 +212,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
-# How many reverse proxies of our own stand in front of the web server. Behind them, a visitor's
-# address is the one the nearest proxy put into X-Forwarded-For; with none, that header is ignored,
-# since anyone can send it. Rate limits and (through coalitions.http.client_ip) petitions use it.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# The addresses (or networks, 10.0.0.0/8) of the reverse proxies of our own in front of the web
+# server. A request from one of them has the visitor's address in X-Forwarded-For; from anywhere
+# else that header is ignored, since anyone can send it. Sign-in rate limits and signatures'
+# abuse limits both read the address through coalitions.http.client_ip.
+# A mistyped entry stops the start here, rather than failing every request.
+TRUSTED_PROXIES = [str(ipaddress.ip_network(entry, strict=False)) for entry in env_list("TRUSTED_PROXIES")]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Coalition")
 
