@@ -280,6 +280,10 @@ DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", True)
 
 # Signers' names and addresses of a closed petition are erased this many months after it closed.
 SIGNATURES_ANONYMISE_AFTER_MONTHS = int(os.environ.get("SIGNATURES_ANONYMISE_AFTER_MONTHS", "6"))
+# Signatures from one address (an IPv6 /64) in ten minutes before the rest are held aside
+# silently; a collector's devices in field mode have their own, larger allowance.
+SIGNATURES_PER_IP_PER_10_MIN = int(os.environ.get("SIGNATURES_PER_IP_PER_10_MIN", "20"))
+SIGNATURES_PER_COLLECTOR_PER_10_MIN = int(os.environ.get("SIGNATURES_PER_COLLECTOR_PER_10_MIN", "600"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))
 # Outbox (coalitions/outbox.py): retries wait 1, 2, 4… minutes, at most an hour, for about a day.
