@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, Sum
 from django.utils.translation import gettext as _
@@ -25,15 +26,23 @@ from .models import (
 PUBLIC_REGION_MINIMUM = 5
 
 
+def _approved_texts(petition: Petition):
+    approved = getattr(petition, "approved_texts", None)  # read along by petition_public
+    return approved if approved is not None else petition.texts.filter(approved_at__isnull=False)
+
+
+def petition_languages(petition: Petition) -> list[str]:
+    """The languages the public can read the petition in, in the site's order."""
+    approved = {text.language for text in _approved_texts(petition)}
+    return [code for code, _name in settings.LANGUAGES if code in approved]
+
+
 def petition_text_for(petition: Petition, language: str) -> PetitionText | None:
     """The approved text in this language, else in the campaign's, else any approved one.
 
     A text waiting for a lead's approval is never shown to the public.
     """
-    approved = getattr(petition, "approved_texts", None)  # read along by petition_public
-    if approved is None:
-        approved = petition.texts.filter(approved_at__isnull=False)
-    texts = {text.language: text for text in approved}
+    texts = {text.language: text for text in _approved_texts(petition)}
     return texts.get(language) or texts.get(petition.campaign.language) or next(iter(texts.values()), None)
 
 

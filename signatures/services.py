@@ -200,9 +200,7 @@ def signature_links(petition: Petition, token: str) -> dict[str, str]:
 
 
 def _signing_open(petition: Petition) -> None:
-    if petition.status != PetitionStatus.OPEN or (
-        petition.deadline is not None and petition.deadline < timezone.localdate()
-    ):
+    if not petition.accepts_signatures(timezone.localdate()):
         raise DomainError(_("This petition is not open for signatures."))
 
 
