@@ -183,3 +183,33 @@ def test_with_redis_down_the_counter_still_counts(settings):
         }
     }
     assert [counter_hit("signatures:test-counter", 60) for _ in range(3)] == [1, 2, 3]
+
+
+# Through the page, with and without our proxy ------------------------------------------------------------
+
+
+def _post(client, email, **headers):
+    form = {"name": "Asha Devi", "email": email, "region": "Kerala", "visibility": "counted"}
+    assert client.post("/p/ratify-c189/sign/", form, **headers).status_code == 303
+
+
+def test_a_spoofed_forwarded_for_from_a_client_that_is_not_our_proxy_changes_nothing(client, petition, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    settings.SIGNATURES_PER_IP_PER_10_MIN = 2
+    _post(client, "plain@example.org", REMOTE_ADDR=IP)
+    _post(client, "spoofed1@example.org", REMOTE_ADDR=IP, HTTP_X_FORWARDED_FOR="192.0.2.1")
+    _post(client, "spoofed2@example.org", REMOTE_ADDR=IP, HTTP_X_FORWARDED_FOR="192.0.2.2, 10.0.0.2")
+    hashes = set(Signature.objects.values_list("ip_hash", flat=True))
+    assert hashes == {services.ip_hash(IP)}
+    # One bucket for all three: the third is over the allowance of two.
+    assert [held(e) for e in ["plain@example.org", "spoofed1@example.org", "spoofed2@example.org"]] == ["", "", "rate"]
+
+
+def test_behind_our_proxy_each_visitor_has_their_own_hash_and_bucket(client, petition, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    settings.SIGNATURES_PER_IP_PER_10_MIN = 1
+    _post(client, "one@example.org", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    _post(client, "two@example.org", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="spoofed, 192.0.2.2")
+    signatures = dict(Signature.objects.values_list("canonical_email", "ip_hash"))
+    assert signatures == {"one@example.org": services.ip_hash("192.0.2.1"), "two@example.org": services.ip_hash("192.0.2.2")}
+    assert held("two@example.org") == ""
