@@ -213,6 +213,23 @@ def test_a_petition_closed_takes_effect_within_seconds(client, petition):
     assert not Signature.objects.exists()
 
 
+def test_a_lead_closing_the_petition_takes_effect_at_once(client, petition, world, django_capture_on_commit_callbacks):
+    assert "<form" in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.petition_close(petition=petition, by=world.lead)
+    assert "<form" not in client.get(PAGE).content.decode()
+    client.post(SIGN, form())
+    assert not Signature.objects.exists()
+
+
+def test_a_newly_approved_language_shows_at_once(client, petition, world, django_capture_on_commit_callbacks):
+    assert "?lang=fr" not in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        text = services.petition_text_set(petition=petition, by=world.lead, language="fr", title="Ratifiez", body="Texte.")
+        services.petition_text_approve(text=text, by=world.lead)
+    assert "?lang=fr" in client.get(PAGE).content.decode()
+
+
 # Confirmation and erasure -----------------------------------------------------------------------------------------
 
 
