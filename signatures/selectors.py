@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch, Sum
 from django.utils.translation import gettext as _
 
 from coalitions.models import Organisation, hash_token
 
+from .caching import forget, short_lived
 from .models import (
     Held,
     PaperTotal,
@@ -68,28 +68,30 @@ def _petition_key(slug: str) -> str:
     return f"signatures:petition:{slug}"
 
 
+def _petition_read(slug: str) -> Petition | str:
+    petition = (
+        Petition.objects.filter(slug=slug)
+        .exclude(status=PetitionStatus.DRAFT)
+        .select_related("campaign__coalition")
+        .prefetch_related(
+            Prefetch("texts", queryset=PetitionText.objects.filter(approved_at__isnull=False), to_attr="approved_texts"),
+            Prefetch("organisations", queryset=Organisation.objects.order_by("name"), to_attr="co_owners"),
+        )
+        .first()
+    )
+    return petition if petition is not None else _MISSING
+
+
 def petition_public(slug: str) -> Petition | None:
     """The petition the public may see (open, paused or closed; never a draft), with its approved
     texts, campaign, coalition and co-owners read along; None for no such petition.
 
-    Kept in the cache for PETITION_CACHE_SECONDS, the unknown slugs too, so that a flood of
-    requests for one costs the database nothing either: a petition just paused or closed takes
-    that long to refuse signatures, and one just opened that long to show.
+    Kept for PETITION_CACHE_SECONDS (signatures/caching.py), the unknown slugs too, so that a
+    flood of requests for one costs the database nothing either: a petition just paused or closed
+    takes that long to refuse signatures, and one just opened that long to show, except where a
+    lead's change made the cache forget it (petition_public_forget). Read-only: requests share it.
     """
-    key = _petition_key(slug)
-    petition = cache.get(key)
-    if petition is None:
-        petition = (
-            Petition.objects.filter(slug=slug)
-            .exclude(status=PetitionStatus.DRAFT)
-            .select_related("campaign__coalition")
-            .prefetch_related(
-                Prefetch("texts", queryset=PetitionText.objects.filter(approved_at__isnull=False), to_attr="approved_texts"),
-                Prefetch("organisations", queryset=Organisation.objects.order_by("name"), to_attr="co_owners"),
-            )
-            .first()
-        )
-        cache.set(key, petition if petition is not None else _MISSING, PETITION_CACHE_SECONDS)
+    petition = short_lived(_petition_key(slug), seconds=PETITION_CACHE_SECONDS, compute=lambda: _petition_read(slug))
     return None if petition == _MISSING else petition
 
 
@@ -101,7 +103,7 @@ def public_page_key(kind: str, slug: str, language: str) -> str:
 def petition_public_forget(slug: str) -> None:
     """A lead changed the petition: this server shows it at once rather than a few seconds on."""
     pages = [public_page_key(kind, slug, code) for kind in ("page", "thanks") for code, _name in settings.LANGUAGES]
-    cache.delete_many([_petition_key(slug), *pages])
+    forget(_petition_key(slug), *pages)
 
 
 @dataclass(frozen=True)

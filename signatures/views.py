@@ -24,7 +24,6 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
@@ -46,15 +45,16 @@ from coalitions.http import client_ip
 from config.headers import shared_for_anonymous
 
 from . import selectors, services
+from .caching import short_lived
 from .forms import SignatureForm
 from .models import Petition, PetitionStatus, SignatureChannel
 from .qr import qr_svg
 
 # How long the page and the thanks page are kept, here and in proxies and browsers.
 PAGE_SECONDS = 10
-# count.json: the worker adds confirmations every 2 s; kept 2 s here and 3 s downstream, so the
-# number a visitor sees is at most 5 s behind the tallies.
-COUNT_SERVER_SECONDS = 2
+# count.json: the worker adds confirmations every 2 s; kept 1 s in the shared cache, 1 s more in
+# each process and 3 s downstream, so the number a visitor sees is at most 5 s behind the tallies.
+COUNT_SERVER_SECONDS = 1
 COUNT_MAX_AGE = 3
 QR_SECONDS = 24 * 3600
 LANGUAGE_PARAMETER = "lang"
@@ -173,14 +173,6 @@ def _page_html(petition: Petition, language: str) -> str:
     return render_to_string("signatures/petition_page.html", context)
 
 
-def _cached_html(key: str, render) -> str:
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, PAGE_SECONDS)
-    return html
-
-
 def _shared_page(html: str, language: str) -> HttpResponse:
     response = HttpResponse(html)
     response["Content-Language"] = language
@@ -204,7 +196,10 @@ def petition_page(request, slug: str):
             return response
     language = language or translation.get_language()
     with translation.override(language):
-        html = _cached_html(selectors.public_page_key("page", slug, language), lambda: _page_html(petition, language))
+        html = short_lived(
+            selectors.public_page_key("page", slug, language), seconds=PAGE_SECONDS,
+            compute=lambda: _page_html(petition, language),
+        )  # fmt: skip
     return _shared_page(html, language)
 
 
@@ -212,15 +207,15 @@ def petition_page(request, slug: str):
 def petition_count(request, slug: str):
     """Only numbers: the count is public, who signed is not."""
     petition = _petition_or_404(slug)
-    key = f"signatures:count:{petition.pk}"
-    data = cache.get(key)
-    if data is None:
+
+    def numbers() -> dict:
         counts = selectors.petition_counts(petition)
-        data = {
+        return {
             "total": counts.total, "goal": petition.goal,
             "online": counts.online, "field": counts.field, "paper": counts.paper,
         }  # fmt: skip
-        cache.set(key, data, COUNT_SERVER_SECONDS)
+
+    data = short_lived(f"signatures:count:{petition.pk}", seconds=COUNT_SERVER_SECONDS, compute=numbers)
     return shared_for_anonymous(JsonResponse(data), max_age=COUNT_MAX_AGE, same_in_every_language=True)
 
 
@@ -229,11 +224,7 @@ def petition_qr(request, slug: str):
     """The page's address as a QR code, to print on posters and field sheets."""
     petition = _petition_or_404(slug)
     url = _page_url(petition)
-    key = f"signatures:qr:{url}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = qr_svg(url)
-        cache.set(key, svg, QR_SECONDS)
+    svg = short_lived(f"signatures:qr:{url}", seconds=QR_SECONDS, compute=lambda: qr_svg(url))
     response = HttpResponse(svg, content_type="image/svg+xml")
     return shared_for_anonymous(response, max_age=QR_SECONDS, same_in_every_language=True)
 
@@ -295,9 +286,9 @@ def petition_thanks(request, slug: str):
     petition = _petition_or_404(slug)
     language = _chosen_language(request) or translation.get_language()
     with translation.override(language):
-        html = _cached_html(
-            selectors.public_page_key("thanks", slug, language),
-            lambda: render_to_string("signatures/thanks.html", _common(petition, language)),
+        html = short_lived(
+            selectors.public_page_key("thanks", slug, language), seconds=PAGE_SECONDS,
+            compute=lambda: render_to_string("signatures/thanks.html", _common(petition, language)),
         )
     return _shared_page(html, language)
 

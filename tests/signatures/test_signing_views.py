@@ -4,13 +4,12 @@ shared page, confirmation and erasure only by POST, and a sign request that cost
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from coalitions.errors import DomainError
 from coalitions.models import OutboxMessage
-from signatures import services
+from signatures import caching, services
 from signatures.models import Held, PetitionStatus, Signature
 from tests.factories import CampaignFactory, PetitionFactory, PetitionTextFactory
 
@@ -208,7 +207,7 @@ def test_a_petition_closed_takes_effect_within_seconds(client, petition):
     client.get(PAGE)
     petition.status = PetitionStatus.CLOSED
     petition.save()
-    cache.delete("signatures:petition:ratify-c189")  # what PETITION_CACHE_SECONDS do
+    caching.forget("signatures:petition:ratify-c189")  # what PETITION_CACHE_SECONDS do
     client.post(SIGN, form())
     assert not Signature.objects.exists()
 
@@ -309,7 +308,6 @@ def test_pressing_the_button_removes_the_signature(client, signed):
 def test_a_confirmed_signature_shows_up_in_the_count_after_the_batch(client, signed):
     client.post(f"{PAGE}confirm/{token_in(signed, 'confirm')}/")
     services.tallies_add_confirmed()
-    cache.clear()
     assert client.get(PAGE + "count.json").json()["total"] == 1
 
 
