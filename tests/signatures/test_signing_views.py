@@ -317,3 +317,17 @@ def test_the_public_page_of_another_coalitions_petition_works_the_same(client, w
     PetitionTextFactory(petition=other, title="Equal pay now")
     assert "Equal pay now" in client.get("/p/equal-pay-now/").content.decode()
     assert client.post("/p/equal-pay-now/sign/", form(region="Kerala")).status_code == 303
+
+
+def test_no_page_of_the_petition_runs_inline_code(client, petition, world):
+    from tests.config.test_headers import INLINE_CODE
+
+    client.post(SIGN, form())
+    body = mails()[0]["body"]
+    pages = [SIGN, THANKS, f"{PAGE}confirm/{token_in(body, 'confirm')}/", f"{PAGE}erase/{token_in(body, 'erase')}/"]
+    responses = [client.get(url) for url in pages] + [client.post(SIGN, form("bad"))]
+    client.force_login(world.member_staff)
+    responses.append(client.get(PAGE + "field/"))
+    for response in responses:
+        assert response.status_code == 200, response.request["PATH_INFO"]
+        assert not INLINE_CODE.search(response.content.decode()), response.request["PATH_INFO"]
