@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -84,8 +85,6 @@ def _url(name: str, world, petition, sheet) -> str:
 
 
 def _request_data(name: str, world):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     if name == "petition_create":
         return {"slug": "kerala-act", "goal": "5000", "regions": "Kerala\nTamil Nadu",
                 "organisations": [world.lead_org.pk]}
