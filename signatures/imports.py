@@ -138,6 +138,7 @@ def check_paper_signatures(job: ImportJob, rows: list[dict], progress) -> Checke
                 if signed_on > latest:
                     checked.error(number, column["date"], row["date"], _("This date is in the future."))
         email = row.get("email", "")
+        already = False
         if email:
             canonical = canonical_email(email)
             try:
@@ -149,6 +150,7 @@ def check_paper_signatures(job: ImportJob, rows: list[dict], progress) -> Checke
             else:
                 if canonical in signed:
                     checked.error(number, column["email"], email, _("This address has already signed the petition."))
+                    already = True
                 elif canonical in seen:
                     checked.error(
                         number, column["email"], email, _("The same address as row %(row)s.") % {"row": seen[canonical]}
@@ -164,12 +166,18 @@ def check_paper_signatures(job: ImportJob, rows: list[dict], progress) -> Checke
                     _("Nobody of a lead or member organisation of the coalition goes by this name; leave it empty "
                       "or write the name they have here."),
                 )
-        if len(checked.errors) > errors_before:
+        if len(checked.errors) - errors_before > (1 if already else 0):
             _outcome(checked, number, "error")
+            continue
+        # A line whose address already signed stays in the plan, for the database's constraint
+        # to leave out: so the plan (and the confirmation) does not go stale each time one of
+        # the file's signers signs online meanwhile, and one who does is left out all the same.
+        checked.plan.append([number, name, region, signed_on.isoformat(), email, collector_id])
+        if already:
+            _outcome(checked, number, "already_signed")
             continue
         _outcome(checked, number, "new")
         checked.to_apply += 1
-        checked.plan.append([number, name, region, signed_on.isoformat(), email, collector_id])
     return checked
 
 
@@ -194,7 +202,7 @@ def _back(job: ImportJob) -> str:
 
 
 def _outcomes() -> dict[str, str]:
-    return {"new": _("New paper signature"), "error": _("Error")}
+    return {"new": _("New paper signature"), "already_signed": _("Already signed, left out"), "error": _("Error")}
 
 
 register_import_kind(

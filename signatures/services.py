@@ -509,7 +509,7 @@ class PaperSignature:
 @dataclass
 class PaperImported:
     added: int = 0
-    # Rows whose address signed between the preview and the confirmation: left out, not an error.
+    # Rows whose address has already signed (perhaps since the preview): left out, not a failure.
     already_signed: list[int] = field(default_factory=list)
 
 
@@ -536,7 +536,7 @@ def paper_signatures_add(
     """Signatures typed in from paper sheets: confirmed on the sheet's date, counted as paper, no mail.
 
     The unique constraint decides about addresses, as for online signing: a line whose address
-    signed after the preview is left out rather than failing the whole file.
+    has already signed, online or on another sheet, is left out rather than failing the whole file.
     """
     _lead(by, petition)
     zone = time_zone_get(petition.coalition.timezone)

@@ -142,6 +142,7 @@ def test_every_faulty_row_is_named_and_nothing_is_saved_before_confirming(
         ),
     }
     assert job.results["to_apply"] == 2  # Elsy and Indira
+    assert job.results["counts"] == {"error": 7, "already_signed": 1, "new": 2}
     assert Signature.objects.count() == 1
     assert not AuditEntry.objects.exists()
 
@@ -197,7 +198,28 @@ def test_a_lead_who_stepped_down_before_confirming_imports_nothing(
     assert not Signature.objects.exists()
 
 
-def test_an_address_that_signed_after_the_preview_is_left_out_not_a_failure(world, petition):
+def test_a_signer_who_signs_online_after_the_preview_is_left_out_of_the_import(
+    world, petition, collector, django_capture_on_commit_callbacks
+):
+    client = _client(world.lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, petition, KERALA_SHEETS)
+    job = _job()
+    assert job.results["to_apply"] == 3
+    SignatureFactory(petition=petition, email="Mary.Thomas+online@example.org", canonical_email="mary.thomas@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_confirm", args=[world.coalition.slug, job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert job.results["applied"] == {"signatures_added": 2, "already_signed": 1}
+    assert not Signature.objects.filter(name="Mary Thomas").exists()
+    done = client.get(reverse("import_job", args=[world.coalition.slug, job.pk])).content.decode()
+    assert "left out, as these addresses had already signed" in done
+
+
+def test_an_address_that_already_signed_is_left_out_not_a_failure(world, petition):
     SignatureFactory(petition=petition, email="mary@example.org", canonical_email="mary@example.org")
     lines = [
         PaperSignature(row=2, name="Lakshmi", region="Kerala", signed_on=date(2026, 6, 16)),
