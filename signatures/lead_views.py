@@ -126,7 +126,7 @@ def _dashboard(request, petition, paper_form=None):
             chart=chart,
             texts=list(petition.texts.all()),
             organisations=list(petition.organisations.all()),
-            paper_totals=list(PaperTotal.objects.filter(petition=petition).select_related("recorded_by")),
+            paper_totals=selectors.paper_totals(petition),
             paper_form=paper_form,
             next_steps=NEXT_STEPS.get(petition.status, []) if is_lead else [],
             public_url=public_url,

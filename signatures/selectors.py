@@ -149,3 +149,8 @@ def co_owner_candidates(coalition):
         .exclude(role=CoalitionRole.OBSERVER)
         .values("organisation_id")
     ).order_by("name")
+
+
+def paper_totals(petition: Petition) -> list[PaperTotal]:
+    """The sheets counted without names, latest first, with who counted them."""
+    return list(PaperTotal.objects.filter(petition=petition).select_related("recorded_by"))
