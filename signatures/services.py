@@ -24,6 +24,7 @@ from coalitions.mail import outbox_mail
 from coalitions.models import CoalitionRole, Organisation, Participation, User, hash_token
 from coalitions.timezones import time_zone_get
 
+from . import abuse
 from .emails import canonical_email
 from .models import (
     Held,
@@ -36,7 +37,7 @@ from .models import (
     SignatureChannel,
     Visibility,
 )
-from .selectors import petition_text_for
+from .selectors import petition_co_owner_ids, petition_text_for
 
 
 def _lead(by: User, petition_or_campaign) -> None:
@@ -202,12 +203,23 @@ def signature_links(petition: Petition, token: str) -> dict[str, str]:
 
 
 def _signing_open(petition: Petition) -> None:
-    status = Petition.objects.values_list("status", "deadline").get(pk=petition.pk)
-    if status[0] != PetitionStatus.OPEN or (status[1] is not None and status[1] < timezone.localdate()):
+    if not petition.accepts_signatures(timezone.localdate()):
         raise DomainError(_("This petition is not open for signatures."))
 
 
-@transaction.atomic
+def _signature_mail(petition: Petition, *, email: str, template: str, name: str, token: str, confirmed: bool) -> None:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    outbox_mail(
+        to=email,
+        template=template,
+        context={
+            "name": name, "petition": petition_title(petition, language), "confirmed": confirmed,
+            **signature_links(petition, token),
+        },
+        language=language,
+    )
+
+
 def petition_sign(
     *,
     petition: Petition,
@@ -220,58 +232,90 @@ def petition_sign(
     channel: str = SignatureChannel.ONLINE,
     collector: User | None = None,
 ) -> None:
-    """Records a signature and mails the signer; the caller learns nothing of whether they had signed.
+    """Records a signature and mails the signer; the caller learns nothing of whether they had
+    signed before, or were held aside by the abuse limits.
 
-    A new address gets a confirmation mail; a repeat one an "already signed" mail with fresh links.
+    A new address gets a confirmation mail; a repeat one an "already signed" mail with fresh links;
+    a held one (signatures/abuse.py) none. The petition is taken as the caller read it: the public
+    pages read it through `selectors.petition_public`, at most a few seconds old, which spares the
+    busiest path of the site a query for the status and one for the organisations.
+
+    With a collector (field mode, paper), a coalition member saw the person sign: the signature
+    counts at once, the address is optional (without one there is nothing to dedupe on), and the
+    limit is the collector's own allowance rather than the one of their address.
     """
     _signing_open(petition)
+    if channel not in SignatureChannel.values:
+        raise ValueError(f"Unknown channel {channel!r}")
+    collected = collector is not None
+    if collected:
+        if channel == SignatureChannel.ONLINE:
+            raise ValueError("A signature with a collector is a field or paper signature")
+        check_coalition_access(collector, petition.coalition, "act")
     name = " ".join(name.split())
     email = email.strip()
     if not name:
         raise DomainError(_("Please give your name."))
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise DomainError(_("Please give a valid email address.")) from None
+    if email or not collected:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(_("Please give a valid email address.")) from None
     if petition.regions and region not in petition.regions:
         raise DomainError(_("Please choose your region from the list."))
     if visibility not in Visibility.values:
         raise DomainError(_("Please choose how your signature is shown."))
-    if channel not in SignatureChannel.values:
-        raise ValueError(f"Unknown channel {channel!r}")
-    allowed_ids = set(petition.organisations.values_list("pk", flat=True))
+    allowed_ids = set(petition_co_owner_ids(petition))
     opt_ins = sorted({int(pk) for pk in opt_ins} & allowed_ids)
-    canonical = canonical_email(email)
+    canonical = canonical_email(email) if email else ""
+    hashed_ip = ip_hash(ip)
+    bucket = abuse.ip_bucket(ip)
+    # Paper sheets come in bulk from an import a lead confirmed: no allowance to count against.
+    held = (
+        Held.NO if channel == SignatureChannel.PAPER else abuse.signing_hold(
+            email=email, ip_key=hashed_ip if bucket == ip else ip_hash(bucket),
+            collector_id=collector.pk if collected else None,
+        )
+    )  # fmt: skip
     token = secrets.token_urlsafe(32)
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    fields = {
+        "name": name, "email": email, "region": region, "visibility": visibility, "channel": channel,
+        "collector": collector, "opt_ins": opt_ins, "token_hash": hash_token(token), "ip_hash": hashed_ip,
+        "held": held, "confirmed_at": timezone.now() if collected else None,
+    }
+    first_template = "signatures/email/collected" if collected else "signatures/email/confirm"
     try:
-        # The unique constraint decides who signed first, also between concurrent requests.
+        # The unique constraint decides who signed first, also between concurrent requests; no
+        # savepoint, so the common case costs two INSERTs and nothing else.
         with transaction.atomic():
-            Signature.objects.create(
-                petition=petition, name=name, email=email, canonical_email=canonical, region=region,
-                visibility=visibility, channel=channel, collector=collector, opt_ins=opt_ins,
-                token_hash=hash_token(token), ip_hash=ip_hash(ip),
-            )
+            Signature.objects.create(petition=petition, canonical_email=canonical, **fields)
+            if email and not held:
+                _signature_mail(
+                    petition, email=email, template=first_template, name=name, token=token, confirmed=collected
+                )
     except IntegrityError:
-        existing = Signature.objects.filter(petition=petition, canonical_email=canonical).first()
-        if existing is None:
+        if not canonical:
             raise
-        # The earlier links may be lost: the owner of the address gets working ones again.
-        Signature.objects.filter(pk=existing.pk).update(token_hash=hash_token(token))
-        template = "signatures/email/already_signed"
-        confirmed = existing.confirmed_at is not None
+        _sign_again(petition, canonical=canonical, fields=fields, token=token, first_template=first_template)
+
+
+@transaction.atomic
+def _sign_again(petition: Petition, *, canonical: str, fields: dict, token: str, first_template: str) -> None:
+    existing = Signature.objects.select_for_update().filter(petition=petition, canonical_email=canonical).first()
+    if existing is None:  # erased in between: this signing is the first again
+        raise DomainError(_("Something went wrong; please sign again."))
+    if fields["held"]:
+        return
+    if existing.held:
+        # Held aside before (a flood from one address typing in others' addresses, say), so the
+        # owner of the address never heard of it: this signing takes its place and its mail goes.
+        Signature.objects.filter(pk=existing.pk).update(**fields, counted=False)
+        template, confirmed = first_template, fields["confirmed_at"] is not None
     else:
-        template = "signatures/email/confirm"
-        confirmed = False
-    outbox_mail(
-        to=email,
-        template=template,
-        context={
-            "name": name, "petition": petition_title(petition, language), "confirmed": confirmed,
-            **signature_links(petition, token),
-        },
-        language=language,
-    )
+        # The earlier links may be lost: the owner of the address gets working ones again.
+        Signature.objects.filter(pk=existing.pk).update(token_hash=fields["token_hash"])
+        template, confirmed = "signatures/email/already_signed", existing.confirmed_at is not None
+    _signature_mail(petition, email=fields["email"], template=template, name=fields["name"], token=token, confirmed=confirmed)
 
 
 def _by_token(token: str) -> Signature:

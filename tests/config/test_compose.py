@@ -124,6 +124,10 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
 
 
 @needs_compose
-def test_app_services_trust_the_one_tls_proxy_in_front(rendered):
+def test_app_services_trust_the_one_tls_proxy_in_front(rendered, tmp_path):
     for name in APP_SERVICES:
-        assert re.search(r"TRUSTED_PROXY_COUNT: ['\"]?1['\"]?$", rendered[name], re.M), rendered[name]
+        assert re.search(r"TRUSTED_PROXIES: ['\"]?172\.28\.0\.250['\"]?$", rendered[name], re.M), rendered[name]
+    # No container but the proxy can be given the trusted address.
+    result = _compose(tmp_path, "config", SECRET_KEY="compose-check-not-secret")
+    assert re.search(r"subnet: 172\.28\.0\.0/24", result.stdout)
+    assert re.search(r"ip_range: 172\.28\.0\.0/25", result.stdout)
