@@ -95,8 +95,15 @@ def petition_public(slug: str) -> Petition | None:
     return None if petition == _MISSING else petition
 
 
+def public_page_key(kind: str, slug: str, language: str) -> str:
+    """Where a rendered public page ("page", "thanks") of a petition is kept for a few seconds."""
+    return f"signatures:{kind}:{slug}:{language}"
+
+
 def petition_public_forget(slug: str) -> None:
-    cache.delete(_petition_key(slug))
+    """A lead changed the petition: this server shows it at once rather than a few seconds on."""
+    pages = [public_page_key(kind, slug, code) for kind in ("page", "thanks") for code, _name in settings.LANGUAGES]
+    cache.delete_many([_petition_key(slug), *pages])
 
 
 @dataclass(frozen=True)

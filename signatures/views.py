@@ -12,7 +12,10 @@ tie it to one visitor's cookie. Its form posts to /p/<slug>/sign/ all the same:
   the view answers with the form as typed, now carrying a token, and asks for one more tap.
   Nobody types anything twice, and no post without a valid token ever signs.
 Pages that carry a token of the signer's (confirmation, erasure) are never stored anywhere and
-send no Referer, so the token does not leak into a log or a share service.
+send no Referer, so the token does not leak into a log or a share service. Their POST needs no
+CSRF token: the secret token in the address is what authorises it (whoever has it could as well
+press the button), and a page without a referrer makes the browser send "Origin: null", which
+Django's CSRF check refuses.
 """
 
 from contextlib import nullcontext
@@ -35,7 +38,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from coalitions.access import check_coalition_access
 from coalitions.errors import DomainError
@@ -155,7 +158,7 @@ def _page_html(petition: Petition, language: str) -> str:
     context = {
         **_common(petition, language),
         "text": text,
-        "description": Truncator(text.body if text else "").chars(200),
+        "description": Truncator(" ".join(text.body.split()) if text else "").chars(200),
         "counts": counts,
         "percent": min(100, counts.total * 100 // max(petition.goal, 1)),
         "regions": selectors.public_region_counts(petition),
@@ -187,7 +190,7 @@ def _shared_page(html: str, language: str) -> HttpResponse:
 # The public page, its count and its QR code ---------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def petition_page(request, slug: str):
     petition = _petition_or_404(slug)
     language = _chosen_language(request)
@@ -201,11 +204,11 @@ def petition_page(request, slug: str):
             return response
     language = language or translation.get_language()
     with translation.override(language):
-        html = _cached_html(f"signatures:page:{slug}:{language}", lambda: _page_html(petition, language))
+        html = _cached_html(selectors.public_page_key("page", slug, language), lambda: _page_html(petition, language))
     return _shared_page(html, language)
 
 
-@require_GET
+@require_safe
 def petition_count(request, slug: str):
     """Only numbers: the count is public, who signed is not."""
     petition = _petition_or_404(slug)
@@ -221,7 +224,7 @@ def petition_count(request, slug: str):
     return shared_for_anonymous(JsonResponse(data), max_age=COUNT_MAX_AGE, same_in_every_language=True)
 
 
-@require_GET
+@require_safe
 def petition_qr(request, slug: str):
     """The page's address as a QR code, to print on posters and field sheets."""
     petition = _petition_or_404(slug)
@@ -287,13 +290,13 @@ def petition_sign(request, slug: str):
         return _sign_page(request, petition, form=form, language=language)
 
 
-@require_GET
+@require_safe
 def petition_thanks(request, slug: str):
     petition = _petition_or_404(slug)
     language = _chosen_language(request) or translation.get_language()
     with translation.override(language):
         html = _cached_html(
-            f"signatures:thanks:{slug}:{language}",
+            selectors.public_page_key("thanks", slug, language),
             lambda: render_to_string("signatures/thanks.html", _common(petition, language)),
         )
     return _shared_page(html, language)
@@ -318,6 +321,7 @@ def _token_page(request, petition: Petition, token: str, *, template: str, act) 
     return _keep_token_private(response)
 
 
+@csrf_exempt  # see the top: the token in the address is the proof
 @require_http_methods(["GET", "POST"])
 def signature_confirm(request, slug: str, token: str):
     return _token_page(
@@ -326,6 +330,7 @@ def signature_confirm(request, slug: str, token: str):
     )  # fmt: skip
 
 
+@csrf_exempt  # see the top: the token in the address is the proof
 @require_http_methods(["GET", "POST"])
 def signature_erase(request, slug: str, token: str):
     return _token_page(

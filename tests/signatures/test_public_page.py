@@ -75,6 +75,11 @@ def test_a_draft_petition_is_not_found(client, campaign):
         assert client.get(url).status_code == 404, url
 
 
+def test_link_checkers_may_ask_for_the_headers_only(client, petition):
+    for url in [PAGE, PAGE + "count.json", PAGE + "qr.svg", PAGE + "thanks/"]:
+        assert client.head(url).status_code == 200, url
+
+
 def test_an_unknown_petition_is_not_found(client, db):
     assert client.get("/p/no-such-petition/").status_code == 404
 

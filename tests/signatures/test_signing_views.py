@@ -213,6 +213,23 @@ def test_a_petition_closed_takes_effect_within_seconds(client, petition):
     assert not Signature.objects.exists()
 
 
+def test_a_lead_closing_the_petition_takes_effect_at_once(client, petition, world, django_capture_on_commit_callbacks):
+    assert "<form" in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.petition_close(petition=petition, by=world.lead)
+    assert "<form" not in client.get(PAGE).content.decode()
+    client.post(SIGN, form())
+    assert not Signature.objects.exists()
+
+
+def test_a_newly_approved_language_shows_at_once(client, petition, world, django_capture_on_commit_callbacks):
+    assert "?lang=fr" not in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        text = services.petition_text_set(petition=petition, by=world.lead, language="fr", title="Ratifiez", body="Texte.")
+        services.petition_text_approve(text=text, by=world.lead)
+    assert "?lang=fr" in client.get(PAGE).content.decode()
+
+
 # Confirmation and erasure -----------------------------------------------------------------------------------------
 
 
@@ -241,15 +258,13 @@ def test_pressing_the_button_confirms_and_offers_sharing(client, signed):
     assert Signature.objects.get().confirmed_at is not None
 
 
-def test_confirming_through_the_pages_with_csrf_on(petition):
+def test_the_token_in_the_address_is_what_authorises_the_confirmation(petition):
+    # The page sends no referrer, so browsers post its form with "Origin: null".
     client = Client(enforce_csrf_checks=True)
     client.post(SIGN, form(csrfmiddlewaretoken=client.get(PAGE + "csrf/").json()["token"]))
     url = f"{PAGE}confirm/{token_in(mails()[0]['body'], 'confirm')}/"
-    page = client.get(url).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    assert client.post(url).status_code == 403
-    assert Signature.objects.get().confirmed_at is None
-    assert client.post(url, {"csrfmiddlewaretoken": token}).status_code == 200
+    assert "csrfmiddlewaretoken" not in client.get(url).content.decode()
+    assert client.post(url, HTTP_ORIGIN="null").status_code == 200
     assert Signature.objects.get().confirmed_at is not None
 
 
