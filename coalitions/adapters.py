@@ -2,12 +2,21 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
+from .http import client_ip
 from .mail import outbox_mail_message, recipient_language
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        # Sign-in limits count per visitor exactly as signatures do: behind our own proxies only.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Account mails go out from the worker like every other mail, so a slow mail server
         # never holds up a sign-up or a password reset.

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +59,9 @@ class Petition(models.Model):
     @property
     def coalition(self):
         return self.campaign.coalition
+
+    def accepts_signatures(self, today: date) -> bool:
+        return self.status == PetitionStatus.OPEN and (self.deadline is None or self.deadline >= today)
 
 
 class PetitionText(models.Model):

@@ -1,15 +1,42 @@
 """Reads of petitions shared by services and pages."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 
-from django.db.models import Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from .models import PaperTotal, Petition, PetitionTally, PetitionText, SignatureChannel
+from coalitions.models import CoalitionRole, Organisation, Participation, hash_token
+
+from .models import (
+    Held,
+    PaperTotal,
+    Petition,
+    PetitionStatus,
+    PetitionTally,
+    PetitionText,
+    Signature,
+    SignatureChannel,
+    Visibility,
+)
 
 # Publicly, a region with fewer signatures than this is merged with the others, so that a
 # count of one or two cannot point at the few people of a village who signed.
 PUBLIC_REGION_MINIMUM = 5
+
+
+def _approved_texts(petition: Petition):
+    approved = getattr(petition, "approved_texts", None)  # read along by petition_public
+    return approved if approved is not None else petition.texts.filter(approved_at__isnull=False)
+
+
+def petition_languages(petition: Petition) -> list[str]:
+    """The languages the public can read the petition in, in the site's order."""
+    approved = {text.language for text in _approved_texts(petition)}
+    return [code for code, _name in settings.LANGUAGES if code in approved]
 
 
 def petition_text_for(petition: Petition, language: str) -> PetitionText | None:
@@ -17,8 +44,93 @@ def petition_text_for(petition: Petition, language: str) -> PetitionText | None:
 
     A text waiting for a lead's approval is never shown to the public.
     """
-    texts = {text.language: text for text in petition.texts.filter(approved_at__isnull=False)}
+    texts = {text.language: text for text in _approved_texts(petition)}
     return texts.get(language) or texts.get(petition.campaign.language) or next(iter(texts.values()), None)
+
+
+def petition_co_owners(petition: Petition) -> list[Organisation]:
+    """The co-owning organisations, each offering signers its own opt-in, by name."""
+    co_owners = getattr(petition, "co_owners", None)  # read along by petition_public
+    if co_owners is None:
+        co_owners = list(petition.organisations.order_by("name"))
+    return co_owners
+
+
+def petition_co_owner_ids(petition: Petition) -> list[int]:
+    return [organisation.pk for organisation in petition_co_owners(petition)]
+
+
+# Public pages and signing read a petition at most this many seconds old: at a thousand
+# signatures a second, a query for its status and organisations on each one is most of the cost.
+PETITION_CACHE_SECONDS = 3
+_MISSING = "missing"
+
+
+def _petition_key(slug: str) -> str:
+    return f"signatures:petition:{slug}"
+
+
+def petition_public(slug: str) -> Petition | None:
+    """The petition the public may see (open, paused or closed; never a draft), with its approved
+    texts, campaign, coalition and co-owners read along; None for no such petition.
+
+    Kept in the cache for PETITION_CACHE_SECONDS, the unknown slugs too, so that a flood of
+    requests for one costs the database nothing either: a petition just paused or closed takes
+    that long to refuse signatures, and one just opened that long to show.
+    """
+    key = _petition_key(slug)
+    petition = cache.get(key)
+    if petition is None:
+        petition = (
+            Petition.objects.filter(slug=slug)
+            .exclude(status=PetitionStatus.DRAFT)
+            .select_related("campaign__coalition")
+            .prefetch_related(
+                Prefetch("texts", queryset=PetitionText.objects.filter(approved_at__isnull=False), to_attr="approved_texts"),
+                Prefetch("organisations", queryset=Organisation.objects.order_by("name"), to_attr="co_owners"),
+            )
+            .first()
+        )
+        cache.set(key, petition if petition is not None else _MISSING, PETITION_CACHE_SECONDS)
+    return None if petition == _MISSING else petition
+
+
+def petition_public_forget(slug: str) -> None:
+    cache.delete(_petition_key(slug))
+
+
+@dataclass(frozen=True)
+class RecentSigner:
+    name: str
+    region: str
+
+
+def _initials(name: str) -> str:
+    return " ".join(f"{part[0]}." for part in name.split() if part)
+
+
+def recent_signers(petition: Petition, limit: int = 10) -> list[RecentSigner]:
+    """The latest confirmed signers, each only as they chose to be shown: full name, or initials
+    and region. Those who asked to be counted only, and signatures held aside, never appear."""
+    rows = (
+        Signature.objects.filter(
+            petition=petition, confirmed_at__isnull=False, held=Held.NO,
+            visibility__in=[Visibility.INITIALS, Visibility.FULL_NAME],
+        )
+        .exclude(name="")
+        .order_by("-confirmed_at", "-pk")
+        .values_list("name", "region", "visibility")[:limit]
+    )  # fmt: skip
+    return [
+        RecentSigner(name=name, region="") if visibility == Visibility.FULL_NAME
+        else RecentSigner(name=_initials(name), region=region)
+        for name, region, visibility in rows
+    ]  # fmt: skip
+
+
+def signature_token_valid(petition: Petition, token: str) -> bool:
+    """Whether a confirmation or erasure link of this petition still works."""
+    return Signature.objects.filter(petition=petition, token_hash=hash_token(token)).exists()
 
 
 @dataclass(frozen=True)
@@ -68,3 +180,85 @@ def public_region_counts(petition: Petition) -> list[tuple[str, int]]:
     if other:
         shown.append((_("Other regions"), other))
     return shown
+
+
+# For the coalition's leads -----------------------------------------------------------------------
+
+
+def campaign_petition_counts(petition_ids: list[int]) -> dict[int, PetitionCounts]:
+    """`petition_counts` of many petitions in two queries, for a list of them."""
+    by_channel: dict[int, dict[str, int]] = {pk: {} for pk in petition_ids}
+    rows = (
+        PetitionTally.objects.filter(petition_id__in=petition_ids)
+        .values("petition_id", "channel")
+        .annotate(n=Sum("count"))
+        .values_list("petition_id", "channel", "n")
+    )
+    for petition_id, channel, n in rows:
+        by_channel[petition_id][channel] = n
+    sheets = dict(
+        PaperTotal.objects.filter(petition_id__in=petition_ids)
+        .order_by()
+        .values("petition_id")
+        .annotate(n=Sum("count"))
+        .values_list("petition_id", "n")
+    )
+    return {
+        pk: PetitionCounts(
+            online=channels.get(SignatureChannel.ONLINE, 0),
+            field=channels.get(SignatureChannel.FIELD, 0),
+            paper=channels.get(SignatureChannel.PAPER, 0) + (sheets.get(pk) or 0),
+        )
+        for pk, channels in by_channel.items()
+    }
+
+
+def petition_daily_counts(petition: Petition, zone: tzinfo) -> dict[date, int]:
+    """Confirmed signatures per day in the reader's time zone, with the paper sheets' totals.
+
+    One aggregate over the signatures (the (petition, confirmed_at) index serves it) and one over
+    the sheets, whatever the number of signers.
+    """
+    days: dict[date, int] = {}
+    signed = (
+        Signature.objects.filter(petition=petition, confirmed_at__isnull=False, held=Held.NO)
+        .annotate(day=TruncDate("confirmed_at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    for day, n in signed:
+        days[day] = days.get(day, 0) + n
+    sheets = (
+        PaperTotal.objects.filter(petition=petition)
+        .order_by()
+        .values("collected_on")
+        .annotate(n=Sum("count"))
+        .values_list("collected_on", "n")
+    )
+    for day, n in sheets:
+        days[day] = days.get(day, 0) + n
+    return days
+
+
+def signatures_for_delivery(petition: Petition, *, until: datetime):
+    """The confirmed signatures a ministry receives, oldest first; never their addresses."""
+    return (
+        Signature.objects.filter(petition=petition, confirmed_at__isnull=False, confirmed_at__lte=until, held=Held.NO)
+        .order_by("confirmed_at", "pk")
+        .values_list("name", "region", "channel", "confirmed_at", "visibility")
+    )
+
+
+def co_owner_candidates(coalition):
+    """Lead and member organisations: observers take no part in what the coalition says."""
+    return Organisation.objects.filter(
+        pk__in=Participation.objects.filter(coalition=coalition)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .values("organisation_id")
+    ).order_by("name")
+
+
+def paper_totals(petition: Petition) -> list[PaperTotal]:
+    """The sheets counted without names, latest first, with who counted them."""
+    return list(PaperTotal.objects.filter(petition=petition).select_related("recorded_by"))

@@ -4,7 +4,8 @@ import hashlib
 import hmac
 import secrets
 from collections import Counter
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,10 +22,13 @@ from coalitions.audit import audit_record
 from coalitions.errors import DomainError
 from coalitions.mail import outbox_mail
 from coalitions.models import CoalitionRole, Organisation, Participation, User, hash_token
+from coalitions.timezones import time_zone_get
 
+from . import abuse
 from .emails import canonical_email
 from .models import (
     Held,
+    PaperTotal,
     Petition,
     PetitionStatus,
     PetitionTally,
@@ -33,7 +37,7 @@ from .models import (
     SignatureChannel,
     Visibility,
 )
-from .selectors import petition_text_for
+from .selectors import petition_co_owner_ids, petition_text_for
 
 
 def _lead(by: User, petition_or_campaign) -> None:
@@ -199,12 +203,23 @@ def signature_links(petition: Petition, token: str) -> dict[str, str]:
 
 
 def _signing_open(petition: Petition) -> None:
-    status = Petition.objects.values_list("status", "deadline").get(pk=petition.pk)
-    if status[0] != PetitionStatus.OPEN or (status[1] is not None and status[1] < timezone.localdate()):
+    if not petition.accepts_signatures(timezone.localdate()):
         raise DomainError(_("This petition is not open for signatures."))
 
 
-@transaction.atomic
+def _signature_mail(petition: Petition, *, email: str, template: str, name: str, token: str, confirmed: bool) -> None:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    outbox_mail(
+        to=email,
+        template=template,
+        context={
+            "name": name, "petition": petition_title(petition, language), "confirmed": confirmed,
+            **signature_links(petition, token),
+        },
+        language=language,
+    )
+
+
 def petition_sign(
     *,
     petition: Petition,
@@ -217,58 +232,90 @@ def petition_sign(
     channel: str = SignatureChannel.ONLINE,
     collector: User | None = None,
 ) -> None:
-    """Records a signature and mails the signer; the caller learns nothing of whether they had signed.
+    """Records a signature and mails the signer; the caller learns nothing of whether they had
+    signed before, or were held aside by the abuse limits.
 
-    A new address gets a confirmation mail; a repeat one an "already signed" mail with fresh links.
+    A new address gets a confirmation mail; a repeat one an "already signed" mail with fresh links;
+    a held one (signatures/abuse.py) none. The petition is taken as the caller read it: the public
+    pages read it through `selectors.petition_public`, at most a few seconds old, which spares the
+    busiest path of the site a query for the status and one for the organisations.
+
+    With a collector (field mode, paper), a coalition member saw the person sign: the signature
+    counts at once, the address is optional (without one there is nothing to dedupe on), and the
+    limit is the collector's own allowance rather than the one of their address.
     """
     _signing_open(petition)
+    if channel not in SignatureChannel.values:
+        raise ValueError(f"Unknown channel {channel!r}")
+    collected = collector is not None
+    if collected:
+        if channel == SignatureChannel.ONLINE:
+            raise ValueError("A signature with a collector is a field or paper signature")
+        check_coalition_access(collector, petition.coalition, "act")
     name = " ".join(name.split())
     email = email.strip()
     if not name:
         raise DomainError(_("Please give your name."))
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise DomainError(_("Please give a valid email address.")) from None
+    if email or not collected:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(_("Please give a valid email address.")) from None
     if petition.regions and region not in petition.regions:
         raise DomainError(_("Please choose your region from the list."))
     if visibility not in Visibility.values:
         raise DomainError(_("Please choose how your signature is shown."))
-    if channel not in SignatureChannel.values:
-        raise ValueError(f"Unknown channel {channel!r}")
-    allowed_ids = set(petition.organisations.values_list("pk", flat=True))
+    allowed_ids = set(petition_co_owner_ids(petition))
     opt_ins = sorted({int(pk) for pk in opt_ins} & allowed_ids)
-    canonical = canonical_email(email)
+    canonical = canonical_email(email) if email else ""
+    hashed_ip = ip_hash(ip)
+    bucket = abuse.ip_bucket(ip)
+    # Paper sheets come in bulk from an import a lead confirmed: no allowance to count against.
+    held = (
+        Held.NO if channel == SignatureChannel.PAPER else abuse.signing_hold(
+            email=email, ip_key=hashed_ip if bucket == ip else ip_hash(bucket),
+            collector_id=collector.pk if collected else None,
+        )
+    )  # fmt: skip
     token = secrets.token_urlsafe(32)
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    fields = {
+        "name": name, "email": email, "region": region, "visibility": visibility, "channel": channel,
+        "collector": collector, "opt_ins": opt_ins, "token_hash": hash_token(token), "ip_hash": hashed_ip,
+        "held": held, "confirmed_at": timezone.now() if collected else None,
+    }
+    first_template = "signatures/email/collected" if collected else "signatures/email/confirm"
     try:
-        # The unique constraint decides who signed first, also between concurrent requests.
+        # The unique constraint decides who signed first, also between concurrent requests; no
+        # savepoint, so the common case costs two INSERTs and nothing else.
         with transaction.atomic():
-            Signature.objects.create(
-                petition=petition, name=name, email=email, canonical_email=canonical, region=region,
-                visibility=visibility, channel=channel, collector=collector, opt_ins=opt_ins,
-                token_hash=hash_token(token), ip_hash=ip_hash(ip),
-            )
+            Signature.objects.create(petition=petition, canonical_email=canonical, **fields)
+            if email and not held:
+                _signature_mail(
+                    petition, email=email, template=first_template, name=name, token=token, confirmed=collected
+                )
     except IntegrityError:
-        existing = Signature.objects.filter(petition=petition, canonical_email=canonical).first()
-        if existing is None:
+        if not canonical:
             raise
-        # The earlier links may be lost: the owner of the address gets working ones again.
-        Signature.objects.filter(pk=existing.pk).update(token_hash=hash_token(token))
-        template = "signatures/email/already_signed"
-        confirmed = existing.confirmed_at is not None
+        _sign_again(petition, canonical=canonical, fields=fields, token=token, first_template=first_template)
+
+
+@transaction.atomic
+def _sign_again(petition: Petition, *, canonical: str, fields: dict, token: str, first_template: str) -> None:
+    existing = Signature.objects.select_for_update().filter(petition=petition, canonical_email=canonical).first()
+    if existing is None:  # erased in between: this signing is the first again
+        raise DomainError(_("Something went wrong; please sign again."))
+    if fields["held"]:
+        return
+    if existing.held:
+        # Held aside before (a flood from one address typing in others' addresses, say), so the
+        # owner of the address never heard of it: this signing takes its place and its mail goes.
+        Signature.objects.filter(pk=existing.pk).update(**fields, counted=False)
+        template, confirmed = first_template, fields["confirmed_at"] is not None
     else:
-        template = "signatures/email/confirm"
-        confirmed = False
-    outbox_mail(
-        to=email,
-        template=template,
-        context={
-            "name": name, "petition": petition_title(petition, language), "confirmed": confirmed,
-            **signature_links(petition, token),
-        },
-        language=language,
-    )
+        # The earlier links may be lost: the owner of the address gets working ones again.
+        Signature.objects.filter(pk=existing.pk).update(token_hash=fields["token_hash"])
+        template, confirmed = "signatures/email/already_signed", existing.confirmed_at is not None
+    _signature_mail(petition, email=fields["email"], template=template, name=fields["name"], token=token, confirmed=confirmed)
 
 
 def _by_token(token: str) -> Signature:
@@ -403,3 +450,157 @@ def signatures_anonymise(*, now: datetime | None = None) -> int:
                 )
         anonymised += n
     return anonymised
+
+
+# Leads' screens ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_update(
+    *,
+    petition: Petition,
+    by: User,
+    goal: int,
+    deadline: date | None,
+    regions: list[str],
+    organisations: list[Organisation],
+) -> Petition:
+    """Goal, deadline, regions and co-owners; signatures keep the region they were given."""
+    _lead(by, petition)
+    organisations = list(organisations)
+    _check_organisations(petition.campaign, organisations)
+    if goal < 1:
+        raise DomainError(_("The goal must be at least one signature."))
+    current = Petition.objects.select_for_update().get(pk=petition.pk)
+    old = {
+        "goal": current.goal, "deadline": current.deadline, "regions": current.regions,
+        "organisations": set(current.organisations.values_list("pk", flat=True)),
+    }
+    petition.goal, petition.deadline, petition.regions = goal, deadline, _clean_regions(regions)
+    petition.save(update_fields=["goal", "deadline", "regions"])
+    petition.organisations.set(organisations)
+    new = {
+        "goal": petition.goal, "deadline": petition.deadline, "regions": petition.regions,
+        "organisations": {organisation.pk for organisation in organisations},
+    }
+    changed = [key for key in old if old[key] != new[key]]
+    if changed:
+        _record(petition, by, "petition.updated", changed=changed)
+    return petition
+
+
+@transaction.atomic
+def petition_export_record(*, petition: Petition, by: User, rows: int) -> None:
+    """Who took the signers' names out of the platform, and how many: the trail every partner reads."""
+    _lead(by, petition)
+    _record(petition, by, "petition.exported", count=rows)
+
+
+def latest_date_on_earth() -> date:
+    """No sheet can be dated later than today where the day starts first (UTC+14)."""
+    return (timezone.now() + timedelta(hours=14)).date()
+
+
+def _paper_region(petition: Petition, region: str) -> str:
+    region = " ".join(region.split())
+    if region and petition.regions and region not in petition.regions:
+        raise DomainError(_("Please choose the region from the petition's list."))
+    return region
+
+
+@transaction.atomic
+def paper_total_add(
+    *, petition: Petition, by: User, count: int, region: str, collected_on: date, note: str = ""
+) -> PaperTotal:
+    """Sheets counted but not typed in: they count as paper signatures, with no names kept."""
+    _lead(by, petition)
+    if count < 1:
+        raise DomainError(_("Give the number of signatures on the sheets (at least one)."))
+    if collected_on > latest_date_on_earth():
+        raise DomainError(_("The sheets cannot have been collected in the future."))
+    region = _paper_region(petition, region)
+    total = PaperTotal.objects.create(
+        petition=petition, count=count, region=region, collected_on=collected_on, note=note.strip()[:200],
+        recorded_by=by,
+    )
+    _record(petition, by, "petition.paper_total_added", count=count, date=collected_on.isoformat())
+    return total
+
+
+@transaction.atomic
+def paper_total_delete(*, total: PaperTotal, by: User) -> None:
+    petition = total.petition
+    _lead(by, petition)
+    deleted, _rows = PaperTotal.objects.filter(pk=total.pk).delete()
+    if deleted:
+        _record(
+            petition, by, "petition.paper_total_deleted", count=total.count, date=total.collected_on.isoformat()
+        )
+
+
+@dataclass(frozen=True)
+class PaperSignature:
+    """One typed-in line of a paper sheet; `row` is where it was in the file."""
+
+    row: int
+    name: str
+    region: str
+    signed_on: date
+    email: str = ""
+    collector_id: int | None = None
+
+
+@dataclass
+class PaperImported:
+    added: int = 0
+    # Rows whose address has already signed (perhaps since the preview): left out, not a failure.
+    already_signed: list[int] = field(default_factory=list)
+
+
+PAPER_BATCH = 500
+
+
+def _paper_row(petition: Petition, line: PaperSignature, zone) -> Signature:
+    email = line.email.strip()
+    return Signature(
+        petition=petition, name=" ".join(line.name.split()), email=email,
+        canonical_email=canonical_email(email) if email else "", region=line.region,
+        visibility=Visibility.COUNTED, channel=SignatureChannel.PAPER, collector_id=line.collector_id,
+        # No mail goes to paper signers, so no link will ever carry this token.
+        token_hash=hash_token(secrets.token_urlsafe(32)),
+        # Midday, so that the sheet's date reads the same in every time zone near the coalition's.
+        confirmed_at=datetime.combine(line.signed_on, time(12), tzinfo=zone),
+    )
+
+
+@transaction.atomic
+def paper_signatures_add(
+    *, petition: Petition, by: User, lines: list[PaperSignature], progress=None
+) -> PaperImported:
+    """Signatures typed in from paper sheets: confirmed on the sheet's date, counted as paper, no mail.
+
+    The unique constraint decides about addresses, as for online signing: a line whose address
+    has already signed, online or on another sheet, is left out rather than failing the whole file.
+    """
+    _lead(by, petition)
+    zone = time_zone_get(petition.coalition.timezone)
+    result = PaperImported()
+    for start in range(0, len(lines), PAPER_BATCH):
+        batch = lines[start:start + PAPER_BATCH]
+        try:
+            with transaction.atomic():
+                Signature.objects.bulk_create([_paper_row(petition, line, zone) for line in batch])
+            result.added += len(batch)
+        except IntegrityError:
+            for line in batch:
+                try:
+                    with transaction.atomic():
+                        _paper_row(petition, line, zone).save(force_insert=True)
+                    result.added += 1
+                except IntegrityError:
+                    result.already_signed.append(line.row)
+        if progress is not None:
+            progress(result.added)
+    if result.added:
+        _record(petition, by, "petition.paper_imported", count=result.added)
+    return result

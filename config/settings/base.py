@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -211,11 +212,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
-# How many reverse proxies of our own stand in front of the web server. Behind them, a visitor's
-# address is the one the nearest proxy put into X-Forwarded-For; with none, that header is ignored,
-# since anyone can send it. Rate limits and (through coalitions.http.client_ip) petitions use it.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# The addresses (or networks, 10.0.0.0/8) of the reverse proxies of our own in front of the web
+# server. A request from one of them has the visitor's address in X-Forwarded-For; from anywhere
+# else that header is ignored, since anyone can send it. Sign-in rate limits and signatures'
+# abuse limits both read the address through coalitions.http.client_ip.
+# A mistyped entry stops the start here, rather than failing every request.
+TRUSTED_PROXIES = [str(ipaddress.ip_network(entry, strict=False)) for entry in env_list("TRUSTED_PROXIES")]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Coalition")
 
@@ -278,6 +280,10 @@ DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", True)
 
 # Signers' names and addresses of a closed petition are erased this many months after it closed.
 SIGNATURES_ANONYMISE_AFTER_MONTHS = int(os.environ.get("SIGNATURES_ANONYMISE_AFTER_MONTHS", "6"))
+# Signatures from one address (an IPv6 /64) in ten minutes before the rest are held aside
+# silently; a collector's devices in field mode have their own, larger allowance.
+SIGNATURES_PER_IP_PER_10_MIN = int(os.environ.get("SIGNATURES_PER_IP_PER_10_MIN", "20"))
+SIGNATURES_PER_COLLECTOR_PER_10_MIN = int(os.environ.get("SIGNATURES_PER_COLLECTOR_PER_10_MIN", "600"))
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))
 # Outbox (coalitions/outbox.py): retries wait 1, 2, 4… minutes, at most an hour, for about a day.

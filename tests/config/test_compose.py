@@ -13,7 +13,6 @@ COMPOSE_FILE = settings.BASE_DIR / "docker-compose.yml"
 DOCKERFILE = settings.BASE_DIR / "Dockerfile"
 SERVICES = {"postgres", "redis", "web", "ws", "worker", "beat", "proxy"}
 APP_SERVICES = {"web", "ws", "worker", "beat"}
-SUBNET = "172.28.0.0/24"
 
 needs_compose = pytest.mark.skipif(COMPOSE is None, reason="needs docker-compose")
 
@@ -149,10 +148,12 @@ def test_proxy_runs_caddy_with_the_project_caddyfile(rendered):
 
 
 @needs_compose
-def test_app_services_trust_forwarded_addresses_only_from_the_compose_network(tmp_path, rendered):
-    result = _compose(tmp_path, "config", SECRET_KEY="compose-check-not-secret")
-    networks = _blocks(_blocks(result.stdout, 0)["networks"], 2)
-    assert f"- subnet: {SUBNET}" in networks["default"]
+def test_app_services_trust_forwarded_addresses_only_from_the_proxy(tmp_path, rendered):
     for name in APP_SERVICES:
-        assert re.search(rf"TRUSTED_PROXIES: ['\"]?{re.escape(SUBNET)}['\"]?$", rendered[name], re.M), rendered[name]
+        assert re.search(r"TRUSTED_PROXIES: ['\"]?172\.28\.0\.250['\"]?$", rendered[name], re.M), rendered[name]
         assert "TRUSTED_PROXY_COUNT" not in rendered[name], name
+    assert "ipv4_address: 172.28.0.250" in rendered["proxy"]
+    # No other container can be given the trusted address.
+    result = _compose(tmp_path, "config", SECRET_KEY="compose-check-not-secret")
+    assert re.search(r"subnet: 172\.28\.0\.0/24", result.stdout)
+    assert re.search(r"ip_range: 172\.28\.0\.0/25", result.stdout)

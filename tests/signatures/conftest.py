@@ -1,6 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import CampaignFactory, PetitionFactory, PetitionTextFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters and petitions read through the cache must not leak from one test into
+    # the next (the database is rolled back, the cache is not).
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
