@@ -125,6 +125,13 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
 
 
 @needs_compose
+def test_only_the_wsgi_workers_keep_database_connections(rendered):
+    assert re.search(r"DATABASE_CONN_MAX_AGE: ['\"]?60['\"]?$", rendered["web"], re.M)
+    for name in APP_SERVICES - {"web"}:
+        assert "DATABASE_CONN_MAX_AGE" not in rendered[name], name
+
+
+@needs_compose
 def test_only_the_proxy_publishes_ports(rendered):
     for name, block in rendered.items():
         assert ("\n    ports:" in "\n" + block) == (name == "proxy"), name
