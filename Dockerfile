@@ -1,4 +1,5 @@
-# One image for the web server, the Celery worker and Celery beat (see docker-compose.yml).
+# One image for the web server (Gunicorn), the socket server (Daphne), the Celery worker and Celery
+# beat (see docker-compose.yml).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -35,4 +36,6 @@ USER app
 
 EXPOSE 8000
 
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]
+# HTTP through Gunicorn (gunicorn.conf.py); the socket server runs the same image as
+# `daphne -b 0.0.0.0 -p 8000 config.asgi:application`.
+CMD ["gunicorn", "config.wsgi"]

@@ -8,10 +8,12 @@ PORT ?= 8000
 export SITE_URL ?= http://$(HOST):$(PORT)
 
 # WeasyPrint renders with pango; Noto covers Latin, French accents and Bengali; gettext compiles
-# the translations. Tests add Debian's Chromium (never a downloaded browser) and docker-compose
-# (to check the compose file; no Docker engine is needed).
+# the translations. Tests add Debian's Chromium (never a downloaded browser), docker-compose (to
+# check the compose file; no Docker engine is needed) and Caddy (to check the proxy's routes).
+# The benchmarks load the server with wrk, which costs little CPU beside it.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
-TEST_PACKAGES := $(RUN_PACKAGES) chromium docker-compose
+BENCH_PACKAGES := wrk
+TEST_PACKAGES := $(RUN_PACKAGES) chromium docker-compose caddy $(BENCH_PACKAGES)
 
 # Installs the Debian packages in $(1) that are missing: as root with apt-get, else with sudo.
 define apt_install
@@ -65,6 +67,7 @@ test: messages
 	$(VENV)/bin/pytest
 
 bench: messages
+	$(call apt_install,$(BENCH_PACKAGES))
 	$(PY) bench/run.py
 
 lint: setup

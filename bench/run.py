@@ -1,6 +1,7 @@
 """Benchmarks: prints figures and writes bench/out/results.json.
 
 Runs against DATABASE_URL / REDIS_URL when set, otherwise a scratch SQLite database in var/.
+The signing benchmark (bench/signing.py) needs both; it uses a database and a Redis database of its own.
 Usage: make bench   (or: .venv/bin/python bench/run.py)
 """
 
@@ -30,6 +31,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.signing import bench_signing, print_figures  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CHROMIUM = "/usr/bin/chromium"
@@ -288,6 +291,7 @@ def main() -> None:
         "pages": {**bench_pages(), **bench_campaign_pages()},
         "live_event_latency": asyncio.run(bench_live_event_latency()),
         "slow_link": bench_slow_link(),
+        **bench_signing(),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
@@ -302,6 +306,7 @@ def main() -> None:
             f"{'slow link (2G, cache off)':<28} home {slow['home_s']} s {slow['home_kb']} KB, "
             f"board {slow['board_s']} s {slow['board_kb']} KB  (target: each ≤ 1.0 s and ≤ 15 KB)"
         )
+    print_figures(results)
     print(f"written to {OUT / 'results.json'}")
 
 

@@ -14,8 +14,14 @@ from .models import CoalitionInvitation, StaffInvitation
 
 @shared_task
 def outbox_deliver(message_id: int) -> bool:
-    """Kicked after the commit that wrote the message; the sweep covers a kick that never came."""
+    """Kicks of one message each, from before kicks were coalesced, may still wait in the broker."""
     return outbox.outbox_deliver(message_id=message_id)
+
+
+@shared_task
+def outbox_drain() -> int:
+    """Kicked (coalesced) after commits that wrote messages; the sweep covers kicks that never came."""
+    return outbox.outbox_drain()
 
 
 @shared_task

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("c/<slug:slug>/campaigns/", include(campaign_urls.app_urls)),
+    path("c/<slug:slug>/campaigns/<slug:campaign_slug>/petitions/", include("signatures.lead_urls")),
     path("calendar/", include(campaign_urls.calendar_urls)),
     # Public petitions: short addresses, for posters and text messages.
     path("p/", include("signatures.public_urls")),

@@ -7,4 +7,7 @@ class SignaturesConfig(AppConfig):
     verbose_name = _("Petitions and signatures")
 
     def ready(self):
-        from . import audit  # noqa: F401  (registers how petition activity reads)
+        from . import (
+            audit,  # noqa: F401  (registers how petition activity reads)
+            imports,  # noqa: F401  (registers the import of paper signatures)
+        )

@@ -4,7 +4,8 @@ import hashlib
 import hmac
 import secrets
 from collections import Counter
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,11 +22,13 @@ from coalitions.audit import audit_record
 from coalitions.errors import DomainError
 from coalitions.mail import outbox_mail
 from coalitions.models import CoalitionRole, Organisation, Participation, User, hash_token
+from coalitions.timezones import time_zone_get
 
 from . import abuse
 from .emails import canonical_email
 from .models import (
     Held,
+    PaperTotal,
     Petition,
     PetitionStatus,
     PetitionTally,
@@ -455,3 +458,158 @@ def signatures_anonymise(*, now: datetime | None = None) -> int:
                 )
         anonymised += n
     return anonymised
+
+
+# Leads' screens ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_update(
+    *,
+    petition: Petition,
+    by: User,
+    goal: int,
+    deadline: date | None,
+    regions: list[str],
+    organisations: list[Organisation],
+) -> Petition:
+    """Goal, deadline, regions and co-owners; signatures keep the region they were given."""
+    _lead(by, petition)
+    organisations = list(organisations)
+    _check_organisations(petition.campaign, organisations)
+    if goal < 1:
+        raise DomainError(_("The goal must be at least one signature."))
+    current = Petition.objects.select_for_update().get(pk=petition.pk)
+    old = {
+        "goal": current.goal, "deadline": current.deadline, "regions": current.regions,
+        "organisations": set(current.organisations.values_list("pk", flat=True)),
+    }
+    petition.goal, petition.deadline, petition.regions = goal, deadline, _clean_regions(regions)
+    petition.save(update_fields=["goal", "deadline", "regions"])
+    petition.organisations.set(organisations)
+    new = {
+        "goal": petition.goal, "deadline": petition.deadline, "regions": petition.regions,
+        "organisations": {organisation.pk for organisation in organisations},
+    }
+    changed = [key for key in old if old[key] != new[key]]
+    if changed:
+        _record(petition, by, "petition.updated", changed=changed)
+        _forget_public(petition)
+    return petition
+
+
+@transaction.atomic
+def petition_export_record(*, petition: Petition, by: User, rows: int) -> None:
+    """Who took the signers' names out of the platform, and how many: the trail every partner reads."""
+    _lead(by, petition)
+    _record(petition, by, "petition.exported", count=rows)
+
+
+def latest_date_on_earth() -> date:
+    """No sheet can be dated later than today where the day starts first (UTC+14)."""
+    return (timezone.now() + timedelta(hours=14)).date()
+
+
+def _paper_region(petition: Petition, region: str) -> str:
+    region = " ".join(region.split())
+    if region and petition.regions and region not in petition.regions:
+        raise DomainError(_("Please choose the region from the petition's list."))
+    return region
+
+
+@transaction.atomic
+def paper_total_add(
+    *, petition: Petition, by: User, count: int, region: str, collected_on: date, note: str = ""
+) -> PaperTotal:
+    """Sheets counted but not typed in: they count as paper signatures, with no names kept."""
+    _lead(by, petition)
+    if count < 1:
+        raise DomainError(_("Give the number of signatures on the sheets (at least one)."))
+    if collected_on > latest_date_on_earth():
+        raise DomainError(_("The sheets cannot have been collected in the future."))
+    region = _paper_region(petition, region)
+    total = PaperTotal.objects.create(
+        petition=petition, count=count, region=region, collected_on=collected_on, note=note.strip()[:200],
+        recorded_by=by,
+    )
+    _record(petition, by, "petition.paper_total_added", count=count, date=collected_on.isoformat())
+    return total
+
+
+@transaction.atomic
+def paper_total_delete(*, total: PaperTotal, by: User) -> None:
+    petition = total.petition
+    _lead(by, petition)
+    deleted, _rows = PaperTotal.objects.filter(pk=total.pk).delete()
+    if deleted:
+        _record(
+            petition, by, "petition.paper_total_deleted", count=total.count, date=total.collected_on.isoformat()
+        )
+
+
+@dataclass(frozen=True)
+class PaperSignature:
+    """One typed-in line of a paper sheet; `row` is where it was in the file."""
+
+    row: int
+    name: str
+    region: str
+    signed_on: date
+    email: str = ""
+    collector_id: int | None = None
+
+
+@dataclass
+class PaperImported:
+    added: int = 0
+    # Rows whose address has already signed (perhaps since the preview): left out, not a failure.
+    already_signed: list[int] = field(default_factory=list)
+
+
+PAPER_BATCH = 500
+
+
+def _paper_row(petition: Petition, line: PaperSignature, zone) -> Signature:
+    email = line.email.strip()
+    return Signature(
+        petition=petition, name=" ".join(line.name.split()), email=email,
+        canonical_email=canonical_email(email) if email else "", region=line.region,
+        visibility=Visibility.COUNTED, channel=SignatureChannel.PAPER, collector_id=line.collector_id,
+        # No mail goes to paper signers, so no link will ever carry this token.
+        token_hash=hash_token(secrets.token_urlsafe(32)),
+        # Midday, so that the sheet's date reads the same in every time zone near the coalition's.
+        confirmed_at=datetime.combine(line.signed_on, time(12), tzinfo=zone),
+    )
+
+
+@transaction.atomic
+def paper_signatures_add(
+    *, petition: Petition, by: User, lines: list[PaperSignature], progress=None
+) -> PaperImported:
+    """Signatures typed in from paper sheets: confirmed on the sheet's date, counted as paper, no mail.
+
+    The unique constraint decides about addresses, as for online signing: a line whose address
+    has already signed, online or on another sheet, is left out rather than failing the whole file.
+    """
+    _lead(by, petition)
+    zone = time_zone_get(petition.coalition.timezone)
+    result = PaperImported()
+    for start in range(0, len(lines), PAPER_BATCH):
+        batch = lines[start:start + PAPER_BATCH]
+        try:
+            with transaction.atomic():
+                Signature.objects.bulk_create([_paper_row(petition, line, zone) for line in batch])
+            result.added += len(batch)
+        except IntegrityError:
+            for line in batch:
+                try:
+                    with transaction.atomic():
+                        _paper_row(petition, line, zone).save(force_insert=True)
+                    result.added += 1
+                except IntegrityError:
+                    result.already_signed.append(line.row)
+        if progress is not None:
+            progress(result.added)
+    if result.added:
+        _record(petition, by, "petition.paper_imported", count=result.added)
+    return result

@@ -13,7 +13,7 @@ from coalitions import outbox
 from coalitions.mail import outbox_mail, outbox_mail_message
 from coalitions.models import CoalitionInvitation, OutboxMessage
 from coalitions.outbox import outbox_deliver, outbox_purge, outbox_sweep, retry_delay
-from coalitions.tasks import outbox_deliver as outbox_deliver_task
+from coalitions.tasks import outbox_drain as outbox_drain_task
 from config.celery import app as celery_app
 from tests.conftest import needs_postgres
 
@@ -37,7 +37,7 @@ def broker_down(monkeypatch):
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(outbox_deliver_task, "apply_async", refuse)
+    monkeypatch.setattr(outbox_drain_task, "apply_async", refuse)
 
 
 @pytest.fixture
@@ -295,3 +295,56 @@ def test_a_refused_address_is_given_up_at_once(db, monkeypatch, mailoutbox):
     message.refresh_from_db()
     assert (message.attempts, message.next_attempt_at, message.delivered_at) == (1, None, None)
     assert message.last_error.startswith("SMTPRecipientsRefused")
+
+
+def test_many_commits_in_one_window_send_one_drain_that_delivers_them_all(db, monkeypatch, mailoutbox):
+    kicks = []
+    monkeypatch.setattr(outbox_drain_task, "apply_async", lambda **options: kicks.append(options))
+    for n in range(5):
+        with transaction.atomic():
+            _queue(f"signer{n}@example.org")
+        # What on_commit runs after each of these commits.
+        outbox._kick(OutboxMessage.objects.latest("pk").pk)
+
+    assert kicks == [{"countdown": outbox.DRAIN_WINDOW, "retry": False}]
+    assert outbox.outbox_drain() == 5
+    assert sorted(sent.to[0] for sent in mailoutbox) == [f"signer{n}@example.org" for n in range(5)]
+    # The drain closed the window: the next commit kicks again.
+    outbox._kick(0)
+    assert len(kicks) == 2
+
+
+def test_the_drain_sends_each_batch_over_one_connection(db, monkeypatch, mailoutbox):
+    opened = []
+    real = outbox.get_connection
+
+    def counting_connection(*args, **kwargs):
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "get_connection", counting_connection)
+    for n in range(7):
+        _queue(f"signer{n}@example.org")
+
+    assert outbox.outbox_drain(batch=3) == 7
+    assert len(opened) == 3
+    assert len(mailoutbox) == 7
+    assert outbox.outbox_drain() == 0
+
+
+def test_a_failing_mail_in_a_batch_waits_for_a_retry_and_the_others_go(db, monkeypatch, mailoutbox):
+    real_send = outbox.EmailMultiAlternatives.send
+
+    def send(self, fail_silently=False):
+        if self.to == ["broken@example.org"]:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real_send(self, fail_silently)
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", send)
+    for to in ["one@example.org", "broken@example.org", "two@example.org"]:
+        _queue(to)
+
+    assert outbox.outbox_drain() == 2
+    assert sorted(sent.to[0] for sent in mailoutbox) == ["one@example.org", "two@example.org"]
+    broken = OutboxMessage.objects.get(delivered_at__isnull=True)
+    assert broken.attempts == 1 and broken.next_attempt_at > timezone.now()

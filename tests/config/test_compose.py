@@ -11,8 +11,8 @@ from django.conf import settings
 COMPOSE = shutil.which("docker-compose")
 COMPOSE_FILE = settings.BASE_DIR / "docker-compose.yml"
 DOCKERFILE = settings.BASE_DIR / "Dockerfile"
-SERVICES = {"postgres", "redis", "web", "worker", "beat"}
-APP_SERVICES = {"web", "worker", "beat"}
+SERVICES = {"postgres", "redis", "web", "ws", "worker", "beat", "proxy"}
+APP_SERVICES = {"web", "ws", "worker", "beat"}
 
 needs_compose = pytest.mark.skipif(COMPOSE is None, reason="needs docker-compose")
 
@@ -102,18 +102,19 @@ def test_app_services_share_one_image_and_wait_for_healthy_datastores(rendered):
 
 @needs_compose
 def test_commands(rendered):
-    assert "migrate --noinput && exec daphne -b 0.0.0.0 -p 8000 config.asgi:application" in rendered["web"]
+    assert "migrate --noinput && exec gunicorn config.wsgi" in rendered["web"]
+    assert re.search(r"- daphne\n(    - .*\n)*    - config\.asgi:application", rendered["ws"] + "\n")
     assert "- worker" in rendered["worker"]
     assert "- beat" in rendered["beat"] and "beat-schedule:/app/var/celery" in rendered["beat"]
     assert "celery@$$HOSTNAME" in rendered["worker"]
 
 
-def test_dockerfile_runs_daphne_as_an_unprivileged_user():
+def test_dockerfile_runs_gunicorn_as_an_unprivileged_user():
     text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())  # one line per instruction
     assert re.search(r"^FROM python:3\.11-slim-bookworm$", text, re.MULTILINE)
     users = re.findall(r"^USER (\S+)$", text, re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}
-    assert re.search(r'^CMD \["daphne", "-b", "0\.0\.0\.0", "-p", "8000", "config\.asgi:application"\]$', text, re.MULTILINE)
+    assert re.search(r'^CMD \["gunicorn", "config\.wsgi"\]$', text, re.MULTILINE)
     # The build-time key is set for one RUN only, never with ENV or ARG (which the image keeps).
     assert not re.search(r"^(ENV|ARG)\b[^\n]*SECRET_KEY", text, re.MULTILINE)
 
@@ -124,10 +125,35 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
 
 
 @needs_compose
-def test_app_services_trust_the_one_tls_proxy_in_front(rendered, tmp_path):
+def test_only_the_wsgi_workers_keep_database_connections(rendered):
+    assert re.search(r"DATABASE_CONN_MAX_AGE: ['\"]?60['\"]?$", rendered["web"], re.M)
+    for name in APP_SERVICES - {"web"}:
+        assert "DATABASE_CONN_MAX_AGE" not in rendered[name], name
+
+
+@needs_compose
+def test_only_the_proxy_publishes_ports(rendered):
+    for name, block in rendered.items():
+        assert ("\n    ports:" in "\n" + block) == (name == "proxy"), name
+    assert re.search(r"published: ['\"]?80['\"]?\n      target: 80", rendered["proxy"])
+    assert re.search(r"published: ['\"]?443['\"]?\n      target: 443", rendered["proxy"])
+
+
+@needs_compose
+def test_proxy_runs_caddy_with_the_project_caddyfile(rendered):
+    block = rendered["proxy"]
+    assert "image: caddy:2" in block
+    assert f"- {settings.BASE_DIR / 'config' / 'proxy' / 'Caddyfile'}:/etc/caddy/Caddyfile:ro" in block
+    assert "SITE_ADDRESS: localhost" in block and "TLS: internal" in block
+
+
+@needs_compose
+def test_app_services_trust_forwarded_addresses_only_from_the_proxy(tmp_path, rendered):
     for name in APP_SERVICES:
         assert re.search(r"TRUSTED_PROXIES: ['\"]?172\.28\.0\.250['\"]?$", rendered[name], re.M), rendered[name]
-    # No container but the proxy can be given the trusted address.
+        assert "TRUSTED_PROXY_COUNT" not in rendered[name], name
+    assert "ipv4_address: 172.28.0.250" in rendered["proxy"]
+    # No other container can be given the trusted address.
     result = _compose(tmp_path, "config", SECRET_KEY="compose-check-not-secret")
     assert re.search(r"subnet: 172\.28\.0\.0/24", result.stdout)
     assert re.search(r"ip_range: 172\.28\.0\.0/25", result.stdout)

@@ -76,6 +76,8 @@ def test_a_lead_opens_pauses_closes_and_reopens(world, petition):
         change(petition=petition, by=world.lead)
         petition.refresh_from_db()
         assert petition.status == status
+        # Anonymisation counts from the close; reopening starts that clock afresh.
+        assert (petition.closed_at is not None) == (status == "closed")
     actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
     assert actions == ["petition.opened", "petition.paused", "petition.opened", "petition.closed", "petition.reopened"]
     assert "reopened" in describe_entry(AuditEntry.objects.order_by("seq").last())
