@@ -242,6 +242,10 @@ def _failed(figures: dict) -> int:
     return bad_statuses + errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
 
 
+def _served_per_s(figures: dict) -> int:
+    return round((figures["requests"] - _failed(figures)) / (figures["duration_us"] / 1e6))
+
+
 def _post_load(base: str, path: str, seconds: int, tag: str, secret: str, ids: dict) -> dict:
     return _wrk(
         base + path, "sign.lua", seconds + WRK_GRACE_SECONDS,
@@ -427,7 +431,6 @@ def measure(results_path: Path, scratch: Path) -> None:
     import redis
     from django.conf import settings
     from django.core.management import call_command
-    from django.urls import Resolver404, resolve
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
@@ -436,15 +439,6 @@ def measure(results_path: Path, scratch: Path) -> None:
     ids = _prepare()
     tag = f"load{secrets.token_hex(3)}"
     sign_path, page_path, count_path = f"/p/{SLUG}/sign/", f"/p/{SLUG}/", f"/p/{SLUG}/count.json"
-    if resolve(sign_path).url_name == "bench_sign_stand_in":
-        print("signing: the site has no sign view yet; measuring bench/urls.py's stand-in, which calls petition_sign")
-    try:
-        resolve(page_path)
-        resolve(count_path)
-        has_page = True
-    except Resolver404:
-        has_page = False
-        print(f"page: skipped, the site serves no {page_path} and {count_path} yet")
 
     env = dict(os.environ)
     port = _free_port()
@@ -459,6 +453,7 @@ def measure(results_path: Path, scratch: Path) -> None:
     secret = secrets.token_hex(16)  # a CSRF secret: 32 characters, sent as cookie and form field
     try:
         _wait_for_port(port, server, log)
+        load_before = os.getloadavg()[0]
         # Every worker imports the project, opens its connections and reads its templates before
         # anything is timed; these signers count like the others.
         warm = [_post_load(base, path, 1, f"{tag}{phase}", secret, ids) for path, phase in (
@@ -489,16 +484,9 @@ def measure(results_path: Path, scratch: Path) -> None:
             if sampler.returncode != 0:
                 print(f"profile: py-spy failed: {_stderr.strip()[-500:]}")
 
-        page_figures = {}
-        if has_page:
-            petition_kb, parts = _page_weight(port, page_path)
-            page_load = _wrk(base + page_path, "get.lua", PAGE_SECONDS)
-            count_load = _wrk(base + count_path, "get.lua", PAGE_SECONDS)
-            page_figures = {
-                "petition_kb": round(petition_kb, 1),
-                "page_per_s": round(page_load["requests"] / (page_load["duration_us"] / 1e6)),
-                "count_per_s": round(count_load["requests"] / (count_load["duration_us"] / 1e6)),
-            }
+        petition_kb, parts = _page_weight(port, page_path)
+        page_load = _wrk(base + page_path, "get.lua", PAGE_SECONDS)
+        count_load = _wrk(base + count_path, "get.lua", PAGE_SECONDS)
     finally:
         _stop(server)
 
@@ -518,12 +506,16 @@ def measure(results_path: Path, scratch: Path) -> None:
             "mail_per_s": round(mail_per_s),
             "mails_ok": mails_ok,
         },
+        "page": {
+            "petition_kb": round(petition_kb, 1),
+            "page_per_s": _served_per_s(page_load),
+            "count_per_s": _served_per_s(count_load),
+        },
     }
-    if page_figures:
-        results["page"] = page_figures
     results_path.write_text(json.dumps(results))
 
     # What a reader needs to trust the figures, beside them.
+    print(f"  load average before the load: {load_before:.2f} on {os.cpu_count()} cores (other work on the machine competes)")
     for name, figures in (("baseline", baseline), ("sign", sign), ("sign (profiled)", profiled)):
         latency = figures["latency_us"]
         print(
@@ -537,11 +529,10 @@ def measure(results_path: Path, scratch: Path) -> None:
           f"{rows['held']} held")  # fmt: skip
     print(f"  outbox: {delivered} delivered, {waiting} left waiting; {mails['written']} mails written, "
           f"{mails['wrong']} signers without exactly one, {mails['strangers']} to others")  # fmt: skip
-    if page_figures:
-        print("  page weight: " + ", ".join(f"{url} {kb:.1f} KB" for url, kb in parts.items()))
-        for name, figures in (("page", page_load), ("count.json", count_load)):
-            print(f"  {name:<16} statuses {figures['statuses']}, failed {_failed(figures)}, "
-                  f"p99 {figures['latency_us']['p99'] / 1000:.1f} ms")  # fmt: skip
+    print("  page weight: " + ", ".join(f"{url} {kb:.1f} KB" for url, kb in parts.items()))
+    for name, figures in (("page", page_load), ("count.json", count_load)):
+        print(f"  {name:<16} statuses {figures['statuses']}, failed {_failed(figures)}, "
+              f"p99 {figures['latency_us']['p99'] / 1000:.1f} ms")  # fmt: skip
     project, leaves = _profile_summary(raw_profile) if raw_profile.exists() else ([], [])
     if project:
         print(f"  where a sign request's time goes (py-spy, {OUT / 'sign-profile.svg'}), share of samples in requests:")
