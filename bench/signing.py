@@ -253,6 +253,42 @@ def _post_load(base: str, path: str, seconds: int, tag: str, secret: str, ids: d
     )  # fmt: skip
 
 
+def _process_cpu(pid: int) -> float:
+    """Seconds of CPU a process has used, 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _cpu_snapshot(groups: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each group of processes, and by finished children (wrk)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        **{name: sum(_process_cpu(pid) for pid in pids) for name, pids in groups.items()},
+        "wrk": usage.ru_utime + usage.ru_stime,
+    }
+
+
+def _cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    return {name: 1000 * (after[name] - before[name]) / max(requests, 1) for name in before}
+
+
 def _rate(timestamps_sql: str, params: list) -> tuple[int, float]:
     """Rows written and rows a second, from the first to the last row's own timestamp."""
     from django.db import connection
@@ -459,12 +495,30 @@ def measure(results_path: Path, scratch: Path) -> None:
         warm = [_post_load(base, path, 1, f"{tag}{phase}", secret, ids) for path, phase in (
             ("/bench/insert/", "base-w"), (sign_path, "-w"))]  # fmt: skip
 
+        # Where the CPU goes: the server's workers, their PostgreSQL backends, Redis and wrk.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            backends = [pid for (pid,) in cursor.fetchall()]
+        groups = {
+            "gunicorn": [server.pid, *_children(server.pid)],
+            "postgres": backends,
+            "redis": [int(redis.Redis.from_url(settings.REDIS_URL).info("server")["process_id"])],
+        }
+        cpu = {}
+        before = _cpu_snapshot(groups)
         baseline = _post_load(base, "/bench/insert/", SIGN_SECONDS, f"{tag}base-m", secret, ids)
+        cpu["baseline"] = _cpu_per_request(before, _cpu_snapshot(groups), baseline["requests"])
         baseline_rows, baseline_per_s = _rate(
             "SELECT count(*), min(created_at), max(created_at) FROM bench_signature WHERE email LIKE %s",
             [f"{tag}base-m-%"],
         )
+        before = _cpu_snapshot(groups)
         sign = _post_load(base, sign_path, SIGN_SECONDS, f"{tag}-m", secret, ids)
+        cpu["sign"] = _cpu_per_request(before, _cpu_snapshot(groups), sign["requests"])
         _rows, sign_per_s = _rate(
             "SELECT count(*), min(created_at), max(created_at) FROM signatures_signature"
             " WHERE petition_id = %s AND email LIKE %s",
@@ -485,8 +539,12 @@ def measure(results_path: Path, scratch: Path) -> None:
                 print(f"profile: py-spy failed: {_stderr.strip()[-500:]}")
 
         petition_kb, parts = _page_weight(port, page_path)
+        before = _cpu_snapshot(groups)
         page_load = _wrk(base + page_path, "get.lua", PAGE_SECONDS)
+        cpu["page"] = _cpu_per_request(before, _cpu_snapshot(groups), page_load["requests"])
+        before = _cpu_snapshot(groups)
         count_load = _wrk(base + count_path, "get.lua", PAGE_SECONDS)
+        cpu["count.json"] = _cpu_per_request(before, _cpu_snapshot(groups), count_load["requests"])
     finally:
         _stop(server)
 
@@ -533,6 +591,10 @@ def measure(results_path: Path, scratch: Path) -> None:
     for name, figures in (("page", page_load), ("count.json", count_load)):
         print(f"  {name:<16} statuses {figures['statuses']}, failed {_failed(figures)}, "
               f"p99 {figures['latency_us']['p99'] / 1000:.1f} ms")  # fmt: skip
+    print("  CPU per request, ms: " + "; ".join(
+        f"{name} " + ", ".join(f"{group} {ms:.2f}" for group, ms in shares.items()) + f" (total {sum(shares.values()):.2f})"
+        for name, shares in cpu.items()
+    ))  # fmt: skip
     project, leaves = _profile_summary(raw_profile) if raw_profile.exists() else ([], [])
     if project:
         print(f"  where a sign request's time goes (py-spy, {OUT / 'sign-profile.svg'}), share of samples in requests:")
