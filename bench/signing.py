@@ -242,11 +242,51 @@ def _failed(figures: dict) -> int:
     return bad_statuses + errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
 
 
+def _served_per_s(figures: dict) -> int:
+    return round((figures["requests"] - _failed(figures)) / (figures["duration_us"] / 1e6))
+
+
 def _post_load(base: str, path: str, seconds: int, tag: str, secret: str, ids: dict) -> dict:
     return _wrk(
         base + path, "sign.lua", seconds + WRK_GRACE_SECONDS,
         tag, str(seconds), secret, str(ids["petition"]), str(ids["organisation"]), "|".join(REGIONS),
     )  # fmt: skip
+
+
+def _process_cpu(pid: int) -> float:
+    """Seconds of CPU a process has used, 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _cpu_snapshot(groups: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each group of processes, and by finished children (wrk)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        **{name: sum(_process_cpu(pid) for pid in pids) for name, pids in groups.items()},
+        "wrk": usage.ru_utime + usage.ru_stime,
+    }
+
+
+def _cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    return {name: 1000 * (after[name] - before[name]) / max(requests, 1) for name in before}
 
 
 def _rate(timestamps_sql: str, params: list) -> tuple[int, float]:
@@ -427,7 +467,6 @@ def measure(results_path: Path, scratch: Path) -> None:
     import redis
     from django.conf import settings
     from django.core.management import call_command
-    from django.urls import Resolver404, resolve
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
@@ -436,15 +475,6 @@ def measure(results_path: Path, scratch: Path) -> None:
     ids = _prepare()
     tag = f"load{secrets.token_hex(3)}"
     sign_path, page_path, count_path = f"/p/{SLUG}/sign/", f"/p/{SLUG}/", f"/p/{SLUG}/count.json"
-    if resolve(sign_path).url_name == "bench_sign_stand_in":
-        print("signing: the site has no sign view yet; measuring bench/urls.py's stand-in, which calls petition_sign")
-    try:
-        resolve(page_path)
-        resolve(count_path)
-        has_page = True
-    except Resolver404:
-        has_page = False
-        print(f"page: skipped, the site serves no {page_path} and {count_path} yet")
 
     env = dict(os.environ)
     port = _free_port()
@@ -459,17 +489,36 @@ def measure(results_path: Path, scratch: Path) -> None:
     secret = secrets.token_hex(16)  # a CSRF secret: 32 characters, sent as cookie and form field
     try:
         _wait_for_port(port, server, log)
+        load_before = os.getloadavg()[0]
         # Every worker imports the project, opens its connections and reads its templates before
         # anything is timed; these signers count like the others.
         warm = [_post_load(base, path, 1, f"{tag}{phase}", secret, ids) for path, phase in (
             ("/bench/insert/", "base-w"), (sign_path, "-w"))]  # fmt: skip
 
+        # Where the CPU goes: the server's workers, their PostgreSQL backends, Redis and wrk.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            backends = [pid for (pid,) in cursor.fetchall()]
+        groups = {
+            "gunicorn": [server.pid, *_children(server.pid)],
+            "postgres": backends,
+            "redis": [int(redis.Redis.from_url(settings.REDIS_URL).info("server")["process_id"])],
+        }
+        cpu = {}
+        before = _cpu_snapshot(groups)
         baseline = _post_load(base, "/bench/insert/", SIGN_SECONDS, f"{tag}base-m", secret, ids)
+        cpu["baseline"] = _cpu_per_request(before, _cpu_snapshot(groups), baseline["requests"])
         baseline_rows, baseline_per_s = _rate(
             "SELECT count(*), min(created_at), max(created_at) FROM bench_signature WHERE email LIKE %s",
             [f"{tag}base-m-%"],
         )
+        before = _cpu_snapshot(groups)
         sign = _post_load(base, sign_path, SIGN_SECONDS, f"{tag}-m", secret, ids)
+        cpu["sign"] = _cpu_per_request(before, _cpu_snapshot(groups), sign["requests"])
         _rows, sign_per_s = _rate(
             "SELECT count(*), min(created_at), max(created_at) FROM signatures_signature"
             " WHERE petition_id = %s AND email LIKE %s",
@@ -489,16 +538,13 @@ def measure(results_path: Path, scratch: Path) -> None:
             if sampler.returncode != 0:
                 print(f"profile: py-spy failed: {_stderr.strip()[-500:]}")
 
-        page_figures = {}
-        if has_page:
-            petition_kb, parts = _page_weight(port, page_path)
-            page_load = _wrk(base + page_path, "get.lua", PAGE_SECONDS)
-            count_load = _wrk(base + count_path, "get.lua", PAGE_SECONDS)
-            page_figures = {
-                "petition_kb": round(petition_kb, 1),
-                "page_per_s": round(page_load["requests"] / (page_load["duration_us"] / 1e6)),
-                "count_per_s": round(count_load["requests"] / (count_load["duration_us"] / 1e6)),
-            }
+        petition_kb, parts = _page_weight(port, page_path)
+        before = _cpu_snapshot(groups)
+        page_load = _wrk(base + page_path, "get.lua", PAGE_SECONDS)
+        cpu["page"] = _cpu_per_request(before, _cpu_snapshot(groups), page_load["requests"])
+        before = _cpu_snapshot(groups)
+        count_load = _wrk(base + count_path, "get.lua", PAGE_SECONDS)
+        cpu["count.json"] = _cpu_per_request(before, _cpu_snapshot(groups), count_load["requests"])
     finally:
         _stop(server)
 
@@ -518,12 +564,16 @@ def measure(results_path: Path, scratch: Path) -> None:
             "mail_per_s": round(mail_per_s),
             "mails_ok": mails_ok,
         },
+        "page": {
+            "petition_kb": round(petition_kb, 1),
+            "page_per_s": _served_per_s(page_load),
+            "count_per_s": _served_per_s(count_load),
+        },
     }
-    if page_figures:
-        results["page"] = page_figures
     results_path.write_text(json.dumps(results))
 
     # What a reader needs to trust the figures, beside them.
+    print(f"  load average before the load: {load_before:.2f} on {os.cpu_count()} cores (other work on the machine competes)")
     for name, figures in (("baseline", baseline), ("sign", sign), ("sign (profiled)", profiled)):
         latency = figures["latency_us"]
         print(
@@ -537,11 +587,14 @@ def measure(results_path: Path, scratch: Path) -> None:
           f"{rows['held']} held")  # fmt: skip
     print(f"  outbox: {delivered} delivered, {waiting} left waiting; {mails['written']} mails written, "
           f"{mails['wrong']} signers without exactly one, {mails['strangers']} to others")  # fmt: skip
-    if page_figures:
-        print("  page weight: " + ", ".join(f"{url} {kb:.1f} KB" for url, kb in parts.items()))
-        for name, figures in (("page", page_load), ("count.json", count_load)):
-            print(f"  {name:<16} statuses {figures['statuses']}, failed {_failed(figures)}, "
-                  f"p99 {figures['latency_us']['p99'] / 1000:.1f} ms")  # fmt: skip
+    print("  page weight: " + ", ".join(f"{url} {kb:.1f} KB" for url, kb in parts.items()))
+    for name, figures in (("page", page_load), ("count.json", count_load)):
+        print(f"  {name:<16} statuses {figures['statuses']}, failed {_failed(figures)}, "
+              f"p99 {figures['latency_us']['p99'] / 1000:.1f} ms")  # fmt: skip
+    print("  CPU per request, ms: " + "; ".join(
+        f"{name} " + ", ".join(f"{group} {ms:.2f}" for group, ms in shares.items()) + f" (total {sum(shares.values()):.2f})"
+        for name, shares in cpu.items()
+    ))  # fmt: skip
     project, leaves = _profile_summary(raw_profile) if raw_profile.exists() else ([], [])
     if project:
         print(f"  where a sign request's time goes (py-spy, {OUT / 'sign-profile.svg'}), share of samples in requests:")

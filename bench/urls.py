@@ -5,16 +5,12 @@ import secrets
 
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coalitions.errors import DomainError
 from coalitions.http import client_ip
 from config.urls import urlpatterns as site_urlpatterns
-from signatures.models import Petition
-from signatures.services import petition_sign
 
 # A table of the same columns, defaults and indexes as signatures_signature, made by the bench.
 BASELINE_TABLE = "bench_signature"
@@ -43,24 +39,7 @@ def baseline_insert(request):
     return _see_other("/bench/insert/")
 
 
-@require_POST
-def sign_stand_in(request, slug: str):
-    """Signing as the public sign view does it, for as long as the site has none at this path:
-    the site's own view, listed before this one, takes its place once it exists."""
-    petition = get_object_or_404(Petition, slug=slug)
-    try:
-        petition_sign(
-            petition=petition, name=request.POST.get("name", ""), email=request.POST.get("email", ""),
-            region=request.POST.get("region", ""), visibility=request.POST.get("visibility", ""),
-            opt_ins=[int(pk) for pk in request.POST.getlist("opt_in") if pk.isdigit()], ip=client_ip(request),
-        )  # fmt: skip
-    except DomainError:
-        return HttpResponse(status=400)
-    return _see_other(f"/p/{slug}/thanks/")
-
-
 urlpatterns = [
     path("bench/insert/", baseline_insert),
     *site_urlpatterns,
-    path("p/<slug:slug>/sign/", sign_stand_in, name="bench_sign_stand_in"),
 ]
