@@ -142,6 +142,13 @@ def signature_token_valid(petition: Petition, token: str) -> bool:
     return Signature.objects.filter(petition=petition, token_hash=hash_token(token)).exists()
 
 
+def petition_working_title(petition: Petition, language: str) -> str:
+    """What the coalition calls the petition: its title in the reader's language, approved yet or not."""
+    texts = {text.language: text for text in petition.texts.all()}
+    text = texts.get(language) or texts.get(petition.campaign.language) or next(iter(texts.values()), None)
+    return text.title if text else ""
+
+
 @dataclass(frozen=True)
 class PetitionCounts:
     online: int
