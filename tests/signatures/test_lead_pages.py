@@ -430,3 +430,12 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(count, world, petition, dj
         response = client.get(url)
 
     assert response.context["counts"].total == 2 * count
+
+
+@pytest.mark.parametrize(("role", "shown"), [("member_staff", True), ("lead", True), ("observer", False)])
+def test_members_who_collect_at_events_find_field_mode_on_the_dashboard(world, petition, client, role, shown):
+    client.force_login(world.user(role))
+    page = client.get(
+        reverse("petition_dashboard", args=[world.coalition.slug, petition.campaign.slug, petition.slug])
+    ).content.decode()
+    assert (f'href="/p/{petition.slug}/field/"' in page) == shown
