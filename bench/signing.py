@@ -662,6 +662,12 @@ def measure(results_path: Path, scratch: Path) -> None:
         f"{name} " + ", ".join(f"{group} {ms:.2f}" for group, ms in shares.items()) + f" (total {sum(shares.values()):.2f})"
         for name, shares in cpu.items()
     ))  # fmt: skip
+    # Contention from other work on the machine moves the rates from run to run; the CPU each
+    # request costs hardly moves, and says what the cores would serve with nothing else on them.
+    capacity = {name: os.cpu_count() * 1000 / sum(shares.values()) for name, shares in cpu.items()}
+    print("  what the cores would serve alone, from CPU per request: " + ", ".join(
+        f"{name} {per_s:.0f}/s" for name, per_s in capacity.items()
+    ) + f"; signing / baseline {capacity['sign'] / capacity['baseline']:.2f}")  # fmt: skip
     project, leaves = _profile_summary(raw_profile) if raw_profile.exists() else ([], [])
     if project:
         print(f"  where a sign request's time goes (py-spy, {OUT / 'sign-profile.svg'}), share of samples in requests:")
