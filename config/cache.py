@@ -24,7 +24,7 @@ import time
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -54,9 +54,27 @@ def _falls_back(name: str):
     return method
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django builds a new redis.Redis for every cache call, which costs more than many a round
+    trip (it fills a table of some 170 reply handlers); one per pool serves every call, as
+    redis-py's clients are safe to share between threads."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FallbackRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._server, self._params = server, params
         self._warned_at = None
         self._down_until = 0.0

@@ -29,7 +29,8 @@ def _without_vary(response, dropped: set[str]) -> None:
 class PrivatePagesMiddleware:
     """Pages for a signed-in person, account pages, and any page that depends on the visitor's
     cookies (session, CSRF token) are kept out of every cache: shared proxies, and the browser's
-    disk on a phone that several people use. A view that chose its own caching keeps it."""
+    disk on a phone that several people use. A view that chose its own caching keeps it; one
+    marked `shared_for_anonymous` is shared only when nobody is signed in and it sets no cookie."""
 
     def __init__(self, get_response):
         self.get_response = get_response

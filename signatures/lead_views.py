@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaigns.access import get_campaign_for_user
@@ -47,7 +47,8 @@ def _dashboard_url(petition) -> str:
 def _page(petition, **context) -> dict:
     return {
         "coalition": petition.campaign.coalition, "campaign": petition.campaign, "access": petition.access,
-        "petition": petition, **context,
+        "petition": petition, "petition_title": selectors.petition_working_title(petition, get_language()),
+        **context,
     }
 
 
@@ -58,9 +59,7 @@ def petition_list(request, slug: str, campaign_slug: str):
     counts = selectors.campaign_petition_counts([petition.pk for petition in petitions])
     for petition in petitions:
         petition.counts = counts[petition.pk]
-        texts = {text.language: text for text in petition.texts.all()}
-        text = texts.get(campaign.language) or next(iter(texts.values()), None)
-        petition.title = text.title if text else ""
+        petition.title = selectors.petition_working_title(petition, get_language())
     return render(
         request,
         "signatures/lead_petition_list.html",

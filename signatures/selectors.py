@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from coalitions.models import CoalitionRole, Organisation, Participation, hash_token
 
+from .caching import forget, short_lived
 from .models import (
     Held,
     PaperTotal,
@@ -70,33 +70,42 @@ def _petition_key(slug: str) -> str:
     return f"signatures:petition:{slug}"
 
 
+def _petition_read(slug: str) -> Petition | str:
+    petition = (
+        Petition.objects.filter(slug=slug)
+        .exclude(status=PetitionStatus.DRAFT)
+        .select_related("campaign__coalition")
+        .prefetch_related(
+            Prefetch("texts", queryset=PetitionText.objects.filter(approved_at__isnull=False), to_attr="approved_texts"),
+            Prefetch("organisations", queryset=Organisation.objects.order_by("name"), to_attr="co_owners"),
+        )
+        .first()
+    )
+    return petition if petition is not None else _MISSING
+
+
 def petition_public(slug: str) -> Petition | None:
     """The petition the public may see (open, paused or closed; never a draft), with its approved
     texts, campaign, coalition and co-owners read along; None for no such petition.
 
-    Kept in the cache for PETITION_CACHE_SECONDS, the unknown slugs too, so that a flood of
-    requests for one costs the database nothing either: a petition just paused or closed takes
-    that long to refuse signatures, and one just opened that long to show.
+    Kept for PETITION_CACHE_SECONDS (signatures/caching.py), the unknown slugs too, so that a
+    flood of requests for one costs the database nothing either: a petition just paused or closed
+    takes that long to refuse signatures, and one just opened that long to show, except where a
+    lead's change made the cache forget it (petition_public_forget). Read-only: requests share it.
     """
-    key = _petition_key(slug)
-    petition = cache.get(key)
-    if petition is None:
-        petition = (
-            Petition.objects.filter(slug=slug)
-            .exclude(status=PetitionStatus.DRAFT)
-            .select_related("campaign__coalition")
-            .prefetch_related(
-                Prefetch("texts", queryset=PetitionText.objects.filter(approved_at__isnull=False), to_attr="approved_texts"),
-                Prefetch("organisations", queryset=Organisation.objects.order_by("name"), to_attr="co_owners"),
-            )
-            .first()
-        )
-        cache.set(key, petition if petition is not None else _MISSING, PETITION_CACHE_SECONDS)
+    petition = short_lived(_petition_key(slug), seconds=PETITION_CACHE_SECONDS, compute=lambda: _petition_read(slug))
     return None if petition == _MISSING else petition
 
 
+def public_page_key(kind: str, slug: str, language: str) -> str:
+    """Where a rendered public page ("page", "thanks") of a petition is kept for a few seconds."""
+    return f"signatures:{kind}:{slug}:{language}"
+
+
 def petition_public_forget(slug: str) -> None:
-    cache.delete(_petition_key(slug))
+    """A lead changed the petition: this server shows it at once rather than a few seconds on."""
+    pages = [public_page_key(kind, slug, code) for kind in ("page", "thanks") for code, _name in settings.LANGUAGES]
+    forget(_petition_key(slug), *pages)
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,13 @@ def recent_signers(petition: Petition, limit: int = 10) -> list[RecentSigner]:
 def signature_token_valid(petition: Petition, token: str) -> bool:
     """Whether a confirmation or erasure link of this petition still works."""
     return Signature.objects.filter(petition=petition, token_hash=hash_token(token)).exists()
+
+
+def petition_working_title(petition: Petition, language: str) -> str:
+    """What the coalition calls the petition: its title in the reader's language, approved yet or not."""
+    texts = {text.language: text for text in petition.texts.all()}
+    text = texts.get(language) or texts.get(petition.campaign.language) or next(iter(texts.values()), None)
+    return text.title if text else ""
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from .models import (
     SignatureChannel,
     Visibility,
 )
-from .selectors import petition_co_owner_ids, petition_text_for
+from .selectors import petition_co_owner_ids, petition_public_forget, petition_text_for
 
 
 def _lead(by: User, petition_or_campaign) -> None:
@@ -51,6 +51,11 @@ def _record(petition: Petition, by: User, action: str, **data) -> None:
         action=action,
         data={"petition": petition.slug, "campaign": petition.campaign.title, **data},
     )
+
+
+def _forget_public(petition: Petition) -> None:
+    slug = petition.slug
+    transaction.on_commit(lambda: petition_public_forget(slug))
 
 
 def ip_hash(ip: str) -> str:
@@ -126,6 +131,7 @@ def petition_text_set(*, petition: Petition, by: User, language: str, title: str
         defaults={"title": title, "body": body, "approved_by": None, "approved_at": None},
     )
     _record(petition, by, "petition.text_set", language=language)
+    _forget_public(petition)
     return text
 
 
@@ -137,6 +143,7 @@ def petition_text_approve(*, text: PetitionText, by: User) -> PetitionText:
         text.approved_by, text.approved_at = by, timezone.now()
         text.save(update_fields=["approved_by", "approved_at"])
         _record(text.petition, by, "petition.text_approved", language=text.language)
+        _forget_public(text.petition)
     return text
 
 
@@ -149,6 +156,7 @@ def _transition(petition: Petition, by: User, *, allowed: set[str], new: str, ac
     petition.closed_at = timezone.now() if new == PetitionStatus.CLOSED else None
     petition.save(update_fields=["status", "closed_at"])
     _record(petition, by, action)
+    _forget_public(petition)
     return petition
 
 
@@ -486,6 +494,7 @@ def petition_update(
     changed = [key for key in old if old[key] != new[key]]
     if changed:
         _record(petition, by, "petition.updated", changed=changed)
+        _forget_public(petition)
     return petition
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from signatures import caching
 from tests.factories import CampaignFactory, PetitionFactory, PetitionTextFactory
 
 
@@ -9,8 +10,10 @@ def _fresh_cache():
     # Rate-limit counters and petitions read through the cache must not leak from one test into
     # the next (the database is rolled back, the cache is not).
     cache.clear()
+    caching.forget_process_copies()
     yield
     cache.clear()
+    caching.forget_process_copies()
 
 
 @pytest.fixture

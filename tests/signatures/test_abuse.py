@@ -213,3 +213,10 @@ def test_behind_our_proxy_each_visitor_has_their_own_hash_and_bucket(client, pet
     signatures = dict(Signature.objects.values_list("canonical_email", "ip_hash"))
     assert signatures == {"one@example.org": services.ip_hash("192.0.2.1"), "two@example.org": services.ip_hash("192.0.2.2")}
     assert held("two@example.org") == ""
+
+
+def test_the_redis_cache_reuses_one_client_per_pool(settings):
+    from config.cache import ReusedClientRedisCacheClient
+
+    client = ReusedClientRedisCacheClient(["redis://127.0.0.1:1/0"])
+    assert client.get_client("a") is client.get_client("b", write=True)

@@ -402,7 +402,7 @@ def _fill(petition, n: int) -> None:
 
 
 PETITION_LIST_QUERIES = 10
-DASHBOARD_QUERIES = 16
+DASHBOARD_QUERIES = 17
 
 
 @pytest.mark.parametrize("count", [5, 300])

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
+from signatures import caching
 from signatures.models import PetitionStatus, PetitionTally, Visibility
 from tests.config.test_headers import INLINE_CODE
 from tests.factories import OrganisationFactory, PetitionFactory, PetitionTextFactory, SignatureFactory
@@ -73,6 +74,11 @@ def test_a_draft_petition_is_not_found(client, campaign):
     for url in ["/p/draft-one/", "/p/draft-one/count.json", "/p/draft-one/qr.svg", "/p/draft-one/sign/",
                 "/p/draft-one/thanks/"]:  # fmt: skip
         assert client.get(url).status_code == 404, url
+
+
+def test_link_checkers_may_ask_for_the_headers_only(client, petition):
+    for url in [PAGE, PAGE + "count.json", PAGE + "qr.svg", PAGE + "thanks/"]:
+        assert client.head(url).status_code == 200, url
 
 
 def test_an_unknown_petition_is_not_found(client, db):
@@ -320,11 +326,9 @@ def test_count_json_is_cached_three_seconds_for_everyone(client, petition, djang
 
 
 def test_count_json_catches_up_once_its_cache_expires(client, petition):
-    from django.core.cache import cache
-
     assert json.loads(client.get(PAGE + "count.json").content)["total"] == 0
     PetitionTally.objects.create(petition=petition, channel="online", region="Kerala", count=5)
-    cache.delete(f"signatures:count:{petition.pk}")  # what two seconds do
+    caching.forget(f"signatures:count:{petition.pk}")  # what two seconds do
     assert json.loads(client.get(PAGE + "count.json").content)["total"] == 5
 
 
@@ -333,3 +337,12 @@ def test_the_script_that_refreshes_the_count_is_small_and_plain():
     assert "count" in script and "setInterval" in script
     assert "eval(" not in script and "innerHTML" not in script
     assert _gzipped(script.encode()) < 2048
+
+
+def test_a_flood_of_made_up_addresses_costs_one_query_each_and_little_memory(client, db, django_assert_num_queries):
+    for n in range(caching.PROCESS_MAX_ENTRIES + 5):
+        caching.short_lived(f"signatures:test:{n}", seconds=5, compute=lambda: "x")
+    assert len(caching._process) <= caching.PROCESS_MAX_ENTRIES
+    client.get("/p/made-up-slug/")
+    with django_assert_num_queries(0):
+        assert client.get("/p/made-up-slug/").status_code == 404

@@ -4,13 +4,12 @@ shared page, confirmation and erasure only by POST, and a sign request that cost
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from coalitions.errors import DomainError
 from coalitions.models import OutboxMessage
-from signatures import services
+from signatures import caching, services
 from signatures.models import Held, PetitionStatus, Signature
 from tests.factories import CampaignFactory, PetitionFactory, PetitionTextFactory
 
@@ -208,9 +207,26 @@ def test_a_petition_closed_takes_effect_within_seconds(client, petition):
     client.get(PAGE)
     petition.status = PetitionStatus.CLOSED
     petition.save()
-    cache.delete("signatures:petition:ratify-c189")  # what PETITION_CACHE_SECONDS do
+    caching.forget("signatures:petition:ratify-c189")  # what PETITION_CACHE_SECONDS do
     client.post(SIGN, form())
     assert not Signature.objects.exists()
+
+
+def test_a_lead_closing_the_petition_takes_effect_at_once(client, petition, world, django_capture_on_commit_callbacks):
+    assert "<form" in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.petition_close(petition=petition, by=world.lead)
+    assert "<form" not in client.get(PAGE).content.decode()
+    client.post(SIGN, form())
+    assert not Signature.objects.exists()
+
+
+def test_a_newly_approved_language_shows_at_once(client, petition, world, django_capture_on_commit_callbacks):
+    assert "?lang=fr" not in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        text = services.petition_text_set(petition=petition, by=world.lead, language="fr", title="Ratifiez", body="Texte.")
+        services.petition_text_approve(text=text, by=world.lead)
+    assert "?lang=fr" in client.get(PAGE).content.decode()
 
 
 # Confirmation and erasure -----------------------------------------------------------------------------------------
@@ -241,15 +257,13 @@ def test_pressing_the_button_confirms_and_offers_sharing(client, signed):
     assert Signature.objects.get().confirmed_at is not None
 
 
-def test_confirming_through_the_pages_with_csrf_on(petition):
+def test_the_token_in_the_address_is_what_authorises_the_confirmation(petition):
+    # The page sends no referrer, so browsers post its form with "Origin: null".
     client = Client(enforce_csrf_checks=True)
     client.post(SIGN, form(csrfmiddlewaretoken=client.get(PAGE + "csrf/").json()["token"]))
     url = f"{PAGE}confirm/{token_in(mails()[0]['body'], 'confirm')}/"
-    page = client.get(url).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    assert client.post(url).status_code == 403
-    assert Signature.objects.get().confirmed_at is None
-    assert client.post(url, {"csrfmiddlewaretoken": token}).status_code == 200
+    assert "csrfmiddlewaretoken" not in client.get(url).content.decode()
+    assert client.post(url, HTTP_ORIGIN="null").status_code == 200
     assert Signature.objects.get().confirmed_at is not None
 
 
@@ -294,7 +308,6 @@ def test_pressing_the_button_removes_the_signature(client, signed):
 def test_a_confirmed_signature_shows_up_in_the_count_after_the_batch(client, signed):
     client.post(f"{PAGE}confirm/{token_in(signed, 'confirm')}/")
     services.tallies_add_confirmed()
-    cache.clear()
     assert client.get(PAGE + "count.json").json()["total"] == 1
 
 
@@ -304,3 +317,17 @@ def test_the_public_page_of_another_coalitions_petition_works_the_same(client, w
     PetitionTextFactory(petition=other, title="Equal pay now")
     assert "Equal pay now" in client.get("/p/equal-pay-now/").content.decode()
     assert client.post("/p/equal-pay-now/sign/", form(region="Kerala")).status_code == 303
+
+
+def test_no_page_of_the_petition_runs_inline_code(client, petition, world):
+    from tests.config.test_headers import INLINE_CODE
+
+    client.post(SIGN, form())
+    body = mails()[0]["body"]
+    pages = [SIGN, THANKS, f"{PAGE}confirm/{token_in(body, 'confirm')}/", f"{PAGE}erase/{token_in(body, 'erase')}/"]
+    responses = [client.get(url) for url in pages] + [client.post(SIGN, form("bad"))]
+    client.force_login(world.member_staff)
+    responses.append(client.get(PAGE + "field/"))
+    for response in responses:
+        assert response.status_code == 200, response.request["PATH_INFO"]
+        assert not INLINE_CODE.search(response.content.decode()), response.request["PATH_INFO"]
