@@ -9,6 +9,8 @@ wrk (bench/sign.lua, bench/get.lua), which costs little CPU beside the server:
   load generator being the trusted proxy) per request; the worker is not running meanwhile;
 - a profile of the sign path (py-spy over the server's workers) during a second, shorter run;
 - the petition page and its count.json, anonymous and compressed;
+- signing and the page once more through Caddy with config/proxy/Caddyfile (plain HTTP), for
+  what the proxy in front costs (printed only);
 - then the database must hold one row per 303 answered and no address twice (`rows_ok`); a
   Celery worker is started and the outbox drains (`mail_per_s`), and every signer must have got
   exactly one mail (`mails_ok`).
@@ -384,6 +386,53 @@ def _page_weight(port: int, path: str) -> tuple[float, dict[str, float]]:
     return sum(parts.values()), parts
 
 
+def _through_proxy(port: int, scratch: Path, load):
+    """`load(base)` through Caddy with the project's Caddyfile in front of the server, or None
+    without Debian's caddy. On plain HTTP on a loopback port: TLS needs port 443 and a certificate.
+    Caddy is told to trust wrk's X-Forwarded-For, as a proxy in front of it would be trusted."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        print("  through Caddy: skipped, needs Debian's caddy")
+        return None
+    adapted = subprocess.run(
+        [caddy, "adapt", "--adapter", "caddyfile", "--config", str(ROOT / "config" / "proxy" / "Caddyfile")],
+        env={**os.environ, "SITE_ADDRESS": "127.0.0.1", "WEB_UPSTREAM": f"127.0.0.1:{port}", "WS_UPSTREAM": "127.0.0.1:9"},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    config = json.loads(adapted.stdout)
+    proxy_port = _free_port()
+    config["admin"] = {"disabled": True}
+    config["apps"].pop("tls", None)
+    server = config["apps"]["http"]["servers"]["srv0"]
+    server["listen"] = [f"127.0.0.1:{proxy_port}"]
+    server["automatic_https"] = {"disable": True}
+
+    def trust_wrk(node):
+        if isinstance(node, dict):
+            if node.get("handler") == "reverse_proxy":
+                node["trusted_proxies"] = ["127.0.0.1/32"]
+            for value in node.values():
+                trust_wrk(value)
+        elif isinstance(node, list):
+            for value in node:
+                trust_wrk(value)
+
+    trust_wrk(server["routes"])
+    (scratch / "caddy.json").write_text(json.dumps(config))
+    log = scratch / "caddy.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [caddy, "run", "--config", str(scratch / "caddy.json")],
+            env={**os.environ, "HOME": str(scratch), "XDG_DATA_HOME": str(scratch), "XDG_CONFIG_HOME": str(scratch)},
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        _wait_for_port(proxy_port, process, log)
+        return load(f"http://127.0.0.1:{proxy_port}")
+    finally:
+        _stop(process)
+
+
 def _drain_outbox(env: dict, log: Path) -> tuple[int, float, int]:
     """Starts a worker and waits for the outbox to empty: (delivered, per second, left waiting)."""
     from django.db.models import Max, Min
@@ -545,10 +594,16 @@ def measure(results_path: Path, scratch: Path) -> None:
         before = _cpu_snapshot(groups)
         count_load = _wrk(base + count_path, "get.lua", PAGE_SECONDS)
         cpu["count.json"] = _cpu_per_request(before, _cpu_snapshot(groups), count_load["requests"])
+
+        proxied = _through_proxy(port, scratch, lambda proxy: (
+            _post_load(proxy, sign_path, PAGE_SECONDS, f"{tag}-x", secret, ids),
+            _wrk(proxy + page_path, "get.lua", PAGE_SECONDS),
+        ))  # fmt: skip
     finally:
         _stop(server)
 
-    accepted = sum(figures["statuses"].get(303, 0) for figures in (warm[1], sign, profiled))
+    signing_runs = [warm[1], sign, profiled, *([proxied[0]] if proxied else [])]
+    accepted = sum(figures["statuses"].get(303, 0) for figures in signing_runs)
     rows_ok, rows = _check_rows(ids["petition"], tag, accepted)
     delivered, mail_per_s, waiting = _drain_outbox(env, scratch / "worker.log")
     mails_ok, mails = _check_mails(ids["petition"], tag, Path(settings.EMAIL_FILE_PATH))
@@ -591,10 +646,28 @@ def measure(results_path: Path, scratch: Path) -> None:
     for name, figures in (("page", page_load), ("count.json", count_load)):
         print(f"  {name:<16} statuses {figures['statuses']}, failed {_failed(figures)}, "
               f"p99 {figures['latency_us']['p99'] / 1000:.1f} ms")  # fmt: skip
+    if proxied:
+        proxied_sign, proxied_page = proxied
+        _rows, proxied_per_s = _rate(
+            "SELECT count(*), min(created_at), max(created_at) FROM signatures_signature"
+            " WHERE petition_id = %s AND email LIKE %s",
+            [ids["petition"], f"{tag}-x-%"],
+        )
+        print(
+            f"  through Caddy (config/proxy/Caddyfile on plain HTTP): signing {proxied_per_s:.0f}/s, "
+            f"p99 {proxied_sign['latency_us']['p99'] / 1000:.1f} ms, failed {_failed(proxied_sign)}; "
+            f"page {_served_per_s(proxied_page)}/s, p99 {proxied_page['latency_us']['p99'] / 1000:.1f} ms"
+        )
     print("  CPU per request, ms: " + "; ".join(
         f"{name} " + ", ".join(f"{group} {ms:.2f}" for group, ms in shares.items()) + f" (total {sum(shares.values()):.2f})"
         for name, shares in cpu.items()
     ))  # fmt: skip
+    # Contention from other work on the machine moves the rates from run to run; the CPU each
+    # request costs hardly moves, and says what the cores would serve with nothing else on them.
+    capacity = {name: os.cpu_count() * 1000 / sum(shares.values()) for name, shares in cpu.items()}
+    print("  what the cores would serve alone, from CPU per request: " + ", ".join(
+        f"{name} {per_s:.0f}/s" for name, per_s in capacity.items()
+    ) + f"; signing / baseline {capacity['sign'] / capacity['baseline']:.2f}")  # fmt: skip
     project, leaves = _profile_summary(raw_profile) if raw_profile.exists() else ([], [])
     if project:
         print(f"  where a sign request's time goes (py-spy, {OUT / 'sign-profile.svg'}), share of samples in requests:")
