@@ -2,7 +2,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .outbox import MAIL, outbox_add
+from .outbox import MAIL, TEMPLATE_MAIL, outbox_add
 
 
 def recipient_language(email: str, *, default: str) -> str:
@@ -13,12 +13,38 @@ def recipient_language(email: str, *, default: str) -> str:
     return language or default
 
 
-def outbox_mail(*, to: str, template: str, context: dict, language: str) -> None:
-    """Render now, in the reader's language; the outbox delivers it once the change commits."""
+def mail_render(*, template: str, context: dict, language: str) -> tuple[str, str]:
+    """Subject and body of a mail from its templates, in the reader's language."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_message.txt", context)
-    outbox_mail_message(subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[to])
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body
+
+
+def outbox_mail(*, to: str, template: str, context: dict, language: str) -> None:
+    """Render now, in the reader's language; the outbox delivers it once the change commits."""
+    subject, body = mail_render(template=template, context=context, language=language)
+    outbox_mail_message(subject=subject, body=body, to=[to])
+
+
+def template_mail_payload(*, to: str, template: str, context: dict, language: str) -> dict:
+    return {"template": template, "context": context, "language": language, "to": [to]}
+
+
+def outbox_mail_template(*, to: str, template: str, context: dict, language: str) -> None:
+    """Rendered by the worker when it delivers: for the busiest path (signing), where rendering
+    in the request would cost more than the rest of it. The context must be plain JSON."""
+    outbox_add(
+        kind=TEMPLATE_MAIL, payload=template_mail_payload(to=to, template=template, context=context, language=language)
+    )
+
+
+def mail_payload(kind: str, payload: dict) -> dict:
+    """The mail a row delivers (subject, body, from_email, to), whether written or rendered late."""
+    if kind != TEMPLATE_MAIL:
+        return payload
+    subject, body = mail_render(template=payload["template"], context=payload["context"], language=payload["language"])
+    return {"subject": subject, "body": body, "from_email": settings.DEFAULT_FROM_EMAIL, "to": payload["to"], "html": ""}
 
 
 def outbox_mail_message(*, subject: str, body: str, to: list[str], html: str = "") -> None:

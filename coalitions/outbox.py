@@ -3,10 +3,10 @@
 A service that causes a mail (or, later, any other delivery to the outside) calls `outbox_add`
 inside its transaction. The row commits or rolls back with the change. After the commit a Celery
 task is kicked to drain the outbox; if the broker is down the kick is only logged, and beat's
-sweep (every minute) delivers it later. Kicks are coalesced: the first commit in a window of
-DRAIN_WINDOW seconds sends one drain task, due at the end of the window, and that drain delivers
-every row committed by then in batches over one mail-server connection. At a thousand signers a
-second that is a queue message a second, not a thousand. A failed delivery is retried with exponential backoff,
+sweep (every minute) delivers it later. Kicks are coalesced: in each process, the first commit
+in a window of DRAIN_WINDOW seconds sends one drain task, due at the end of the window, and that
+drain delivers every row committed by then in batches over one mail-server connection. At a
+thousand signers a second that is a queue message a second per web process, not a thousand. A failed delivery is retried with exponential backoff,
 capped, and given up after OUTBOX_MAX_ATTEMPTS (the row stays, with its last error, until purged).
 
 Delivery locks the row (`SELECT … FOR UPDATE SKIP LOCKED`) and marks it delivered in the same
@@ -23,12 +23,12 @@ delivered or abandoned rows are purged after OUTBOX_RETENTION_DAYS.
 
 import logging
 import smtplib
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -39,13 +39,16 @@ from .models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAIL = "mail"
+# A mail whose templates the worker renders when it delivers it (coalitions/mail.py).
+TEMPLATE_MAIL = "template_mail"
 JOB = "job"
 SWEEP_BATCH = 200
 # How many rows one drain transaction locks and sends over one connection: small enough that a
 # second worker finds rows of its own to take.
 DRAIN_BATCH = 50
 DRAIN_WINDOW = 1
-DRAIN_KICKED = "outbox:drain-kicked"
+# When this process last sent a drain (time.monotonic()).
+_last_kick = float("-inf")
 
 
 # The drain's open mail-server connection, shared by the mails of one batch.
@@ -69,8 +72,16 @@ def _enqueue_job(payload: dict) -> None:
     current_app.tasks[payload["task"]].apply_async(args=payload.get("args", []))
 
 
+def _deliver_template_mail(payload: dict) -> None:
+    from .mail import mail_payload
+
+    _deliver_mail(mail_payload(TEMPLATE_MAIL, payload))
+
+
 # kind -> what delivers a payload of that kind; it raises when delivery failed.
-HANDLERS: dict[str, Callable[[dict], None]] = {MAIL: _deliver_mail, JOB: _enqueue_job}
+HANDLERS: dict[str, Callable[[dict], None]] = {
+    MAIL: _deliver_mail, TEMPLATE_MAIL: _deliver_template_mail, JOB: _enqueue_job,
+}
 
 
 def outbox_add(*, kind: str, payload: dict) -> OutboxMessage:
@@ -78,8 +89,13 @@ def outbox_add(*, kind: str, payload: dict) -> OutboxMessage:
     if kind not in HANDLERS:
         raise ValueError(f"No outbox handler for {kind!r}")
     message = OutboxMessage.objects.create(kind=kind, payload=payload)
-    transaction.on_commit(lambda: _kick(message.pk))
+    outbox_kick_on_commit(message.pk)
     return message
+
+
+def outbox_kick_on_commit(message_id: int) -> None:
+    """For a row written by other means than `outbox_add` (one statement with the change itself)."""
+    transaction.on_commit(lambda: _kick(message_id))
 
 
 def outbox_job(*, task: str, args: list) -> OutboxMessage:
@@ -90,9 +106,14 @@ def outbox_job(*, task: str, args: list) -> OutboxMessage:
 def _kick(message_id: int) -> None:
     from .tasks import outbox_drain as task
 
-    # A drain is already due within the window: it will find this row, committed before it runs.
-    if not cache.add(DRAIN_KICKED, message_id, timeout=DRAIN_WINDOW):
+    global _last_kick
+    now = time.monotonic()
+    # This process sent a drain, due at the end of its window, within the window: that drain
+    # will find this row, committed before it runs. Each web process sends at most one drain
+    # task a window, whatever the number of commits.
+    if now - _last_kick < DRAIN_WINDOW:
         return
+    _last_kick = now
     try:
         # No publish retries: the sweep is the retry, and the request that caused the message
         # must not wait for a broker that is down.
@@ -148,7 +169,8 @@ def outbox_drain(*, batch: int = DRAIN_BATCH) -> int:
     In eager mode the drain runs inside the kick: letting the next commit kick again keeps every
     mail of a test delivered at its commit.
     """
-    cache.delete(DRAIN_KICKED)
+    global _last_kick
+    _last_kick = float("-inf")
     sent = 0
     while True:
         with transaction.atomic():

@@ -264,21 +264,27 @@ def petition_sign(request, slug: str):
             return _sign_page(request, petition, form=None, language=language)
         if request.method == "GET":
             return _sign_page(request, petition, form=SignatureForm(petition=petition), language=language)
-        form = SignatureForm(request.POST, petition=petition)
         if not _csrf_passes(request):
+            form = SignatureForm(request.POST, petition=petition)
             form.is_valid()  # shows what needs correcting, if anything, with the one more tap
             notice = _("Almost done: please press “Sign” once more to send your signature.")
             return _sign_page(request, petition, form=form, language=language, notice=notice)
-        if form.is_valid():
-            try:
-                services.petition_sign(petition=petition, ip=client_ip(request), **form.signature_fields())
-            except DomainError as error:
+        try:
+            # The service checks every field itself; the form (whose set-up costs a good part of
+            # a signing) is built only to show what needs correcting.
+            services.petition_sign(
+                petition=petition, ip=client_ip(request), name=request.POST.get("name", ""),
+                email=request.POST.get("email", ""), region=request.POST.get("region", ""),
+                visibility=request.POST.get("visibility", ""), opt_ins=request.POST.getlist("opt_in"),
+            )  # fmt: skip
+        except DomainError as error:
+            form = SignatureForm(request.POST, petition=petition)
+            if form.is_valid():
                 form.add_error(None, error.message)
-            else:
-                # The same answer whatever happened (new, repeated, held aside): nobody can learn
-                # here whether an address had signed.
-                return _see_other(_with_language(reverse("petition_thanks", args=[slug]), language))
-        return _sign_page(request, petition, form=form, language=language)
+            return _sign_page(request, petition, form=form, language=language)
+        # The same answer whatever happened (new, repeated, held aside): nobody can learn here
+        # whether an address had signed.
+        return _see_other(_with_language(reverse("petition_thanks", args=[slug]), language))
 
 
 @require_safe

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from coalitions.mail import mail_payload
 from coalitions.models import OutboxMessage
 from signatures import abuse, services
 from signatures.models import Held, Signature
@@ -115,7 +116,7 @@ def test_a_held_address_signing_again_within_the_limit_is_released_and_mailed(pe
     sign(petition, "victim@example.org", name="Meena Kumari", ip="203.0.113.77")
     signature = Signature.objects.get(canonical_email="victim@example.org")
     assert (signature.held, signature.name) == ("", "Meena Kumari")
-    [mail] = [m.payload for m in OutboxMessage.objects.all() if "victim@example.org" in m.payload["to"]]
+    [mail] = [mail_payload(m.kind, m.payload) for m in OutboxMessage.objects.all() if "victim@example.org" in m.payload["to"]]
     assert "confirm your signature" in mail["subject"]
     token = re.search(r"/confirm/([\w-]+)/", mail["body"]).group(1)
     services.signature_confirm(token=token)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from coalitions.errors import DomainError
+from coalitions.mail import mail_payload
 from coalitions.models import OutboxMessage
 from signatures import services
 from signatures.models import PetitionStatus, Signature
@@ -23,7 +24,7 @@ def sign(petition, email="asha@gmail.com", **overrides):
 
 
 def mails():
-    return [m.payload for m in OutboxMessage.objects.order_by("pk")]
+    return [mail_payload(m.kind, m.payload) for m in OutboxMessage.objects.order_by("pk")]
 
 
 def token_in(body: str, kind: str) -> str:
