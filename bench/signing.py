@@ -488,11 +488,14 @@ def _check_rows(petition_id: int, tag: str, accepted: int) -> tuple[bool, dict]:
 def _check_mails(petition_id: int, tag: str, mail_dir: Path) -> tuple[bool, dict]:
     """Every signer of the load got exactly one mail, and a held signature none."""
     from coalitions.models import OutboxMessage
+    from coalitions.outbox import MAIL, TEMPLATE_MAIL
     from signatures.models import Signature
 
     received: Counter = Counter()
     undelivered = 0
-    for payload, delivered_at in OutboxMessage.objects.filter(kind="mail").values_list("payload", "delivered_at"):
+    for payload, delivered_at in OutboxMessage.objects.filter(kind__in=[MAIL, TEMPLATE_MAIL]).values_list(
+        "payload", "delivered_at"
+    ):
         if delivered_at is None:
             undelivered += 1
         else:
