@@ -49,6 +49,7 @@ CONFIRMED_SIGNERS = 300  # already on the page before the load, as on a petition
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
 SIGN_SECONDS = int(os.environ.get("BENCH_SIGN_SECONDS", "10"))
 PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 PROFILE_SECONDS = 5
 WRK_THREADS = 2
 # wrk runs this much longer than requests are sent, so that every request sent gets its answer.
@@ -561,21 +562,29 @@ def measure(results_path: Path, scratch: Path) -> None:
             "redis": [int(redis.Redis.from_url(settings.REDIS_URL).info("server")["process_id"])],
         }
         cpu = {}
-        before = _cpu_snapshot(groups)
-        baseline = _post_load(base, "/bench/insert/", SIGN_SECONDS, f"{tag}base-m", secret, ids)
-        cpu["baseline"] = _cpu_per_request(before, _cpu_snapshot(groups), baseline["requests"])
-        baseline_rows, baseline_per_s = _rate(
-            "SELECT count(*), min(created_at), max(created_at) FROM bench_signature WHERE email LIKE %s",
-            [f"{tag}base-m-%"],
-        )
-        before = _cpu_snapshot(groups)
-        sign = _post_load(base, sign_path, SIGN_SECONDS, f"{tag}-m", secret, ids)
-        cpu["sign"] = _cpu_per_request(before, _cpu_snapshot(groups), sign["requests"])
-        _rows, sign_per_s = _rate(
-            "SELECT count(*), min(created_at), max(created_at) FROM signatures_signature"
-            " WHERE petition_id = %s AND email LIKE %s",
-            [ids["petition"], f"{tag}-m-%"],
-        )
+        # The baseline and signing take turns, ROUNDS times, and the best round of each counts:
+        # a burst of other work on the machine then spoils one round, not the comparison.
+        baseline_rounds, sign_rounds = [], []
+        for round_ in range(ROUNDS):
+            before = _cpu_snapshot(groups)
+            load = _post_load(base, "/bench/insert/", SIGN_SECONDS, f"{tag}base-m{round_}", secret, ids)
+            spent = _cpu_per_request(before, _cpu_snapshot(groups), load["requests"])
+            rows, per_s = _rate(
+                "SELECT count(*), min(created_at), max(created_at) FROM bench_signature WHERE email LIKE %s",
+                [f"{tag}base-m{round_}-%"],
+            )
+            baseline_rounds.append((per_s, load, spent, rows))
+            before = _cpu_snapshot(groups)
+            load = _post_load(base, sign_path, SIGN_SECONDS, f"{tag}-m{round_}", secret, ids)
+            spent = _cpu_per_request(before, _cpu_snapshot(groups), load["requests"])
+            _rows, per_s = _rate(
+                "SELECT count(*), min(created_at), max(created_at) FROM signatures_signature"
+                " WHERE petition_id = %s AND email LIKE %s",
+                [ids["petition"], f"{tag}-m{round_}-%"],
+            )
+            sign_rounds.append((per_s, load, spent, _rows))
+        baseline_per_s, baseline, cpu["baseline"], baseline_rows = max(baseline_rounds, key=lambda entry: entry[0])
+        sign_per_s, sign, cpu["sign"], _rows = max(sign_rounds, key=lambda entry: entry[0])
 
         # The profile comes from a run of its own, so that sampling slows no measured request.
         OUT.mkdir(parents=True, exist_ok=True)
@@ -605,7 +614,7 @@ def measure(results_path: Path, scratch: Path) -> None:
     finally:
         _stop(server)
 
-    signing_runs = [warm[1], sign, profiled, *([proxied[0]] if proxied else [])]
+    signing_runs = [warm[1], *(entry[1] for entry in sign_rounds), profiled, *([proxied[0]] if proxied else [])]
     accepted = sum(figures["statuses"].get(303, 0) for figures in signing_runs)
     rows_ok, rows = _check_rows(ids["petition"], tag, accepted)
     delivered, mail_per_s, waiting = _drain_outbox(env, scratch / "worker.log")
