@@ -182,3 +182,14 @@ def test_unapproved_texts_never_name_the_petition_in_mails(petition):
     assert "Brouillon" not in mails()[0]["subject"]
     assert "Ratify ILO Convention 189" in mails()[0]["subject"]
 
+
+
+def test_signing_confirming_and_erasing_leave_nothing_in_the_trail_that_sockets_replay(petition):
+    # The coalition's socket sends only numbered entries of the activity trail: a signer who is
+    # in no entry is in no live event either.
+    before = petition.coalition.audit_entries.count()
+    sign(petition, "asha@example.org")
+    token = token_in(mails()[0]["body"], "confirm")
+    services.signature_confirm(token=token)
+    services.signature_erase(token=token)
+    assert petition.coalition.audit_entries.count() == before
