@@ -52,10 +52,11 @@ from .qr import qr_svg
 
 # How long the page and the thanks page are kept, here and in proxies and browsers.
 PAGE_SECONDS = 10
-# count.json: the worker adds confirmations every 2 s; kept 1 s in the shared cache, 1 s more in
-# each process and 3 s downstream, so the number a visitor sees is at most 5 s behind the tallies.
+# count.json: the worker adds confirmations every 2 s; the numbers are kept 1 s in the shared
+# cache and 1 s more in each process, the whole response 1 s in each process
+# (signatures/caching.py) and 2 s downstream: what a visitor sees is at most 5 s behind the tallies.
 COUNT_SERVER_SECONDS = 1
-COUNT_MAX_AGE = 3
+COUNT_MAX_AGE = 2
 QR_SECONDS = 24 * 3600
 LANGUAGE_PARAMETER = "lang"
 

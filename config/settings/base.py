@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public petition pages for visitors without cookies, from this process's last second.
+    "signatures.caching.SharedResponsesMiddleware",
     # Compressing pages that carry secrets invites BREACH; Django masks the CSRF token afresh in
     # every response, which is the mitigation, so pages are compressed like everything else.
     # Below WhiteNoise, which serves static files already compressed at collectstatic time.
