@@ -19,6 +19,7 @@ Django's CSRF check refuses.
 """
 
 from contextlib import nullcontext
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -285,7 +286,13 @@ def petition_sign(request, slug: str):
             return _sign_page(request, petition, form=form, language=language)
         # The same answer whatever happened (new, repeated, held aside): nobody can learn here
         # whether an address had signed.
-        return _see_other(_with_language(reverse("petition_thanks", args=[slug]), language))
+        return _see_other(_with_language(_thanks_url(petition.slug), language))
+
+
+@lru_cache(maxsize=1024)
+def _thanks_url(slug: str) -> str:
+    # Resolving the address backwards costs a signing a few per cent; only real petitions get here.
+    return reverse("petition_thanks", args=[slug])
 
 
 @require_safe
