@@ -8,7 +8,9 @@
 -- request sent is answered before wrk stops and each 303 counted is a row the server wrote.
 -- done() prints one line "wrk-json {...}" with the counts per status and the latency percentiles.
 
-local threads = {}
+-- report.lua lies beside this script; wrk runs from anywhere.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
+
 local next_id = 1
 
 function setup(thread)
@@ -61,29 +63,4 @@ function request()
     ["X-Forwarded-For"] = forwarded,
   }
   return wrk.format(nil, nil, headers, body)
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local counts = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      counts[status] = (counts[status] or 0) + n
-    end
-  end
-  local parts = {}
-  for status, n in pairs(counts) do
-    table.insert(parts, string.format('"%d": %d', status, n))
-  end
-  local errors = summary.errors
-  io.write(string.format(
-    'wrk-json {"requests": %d, "duration_us": %d, "statuses": {%s}, "errors": {"connect": %d, "read": %d, '
-      .. '"write": %d, "status": %d, "timeout": %d}, "latency_us": {"p50": %d, "p90": %d, "p99": %d, "max": %d}}\n',
-    summary.requests, summary.duration, table.concat(parts, ", "), errors.connect, errors.read, errors.write,
-    errors.status, errors.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(99),
-    latency.max
-  ))
 end

@@ -199,11 +199,6 @@ def _over_length(checked: Checked, row: dict, column: Column, limit: int) -> boo
     return False
 
 
-def _outcome(checked: Checked, row: int, outcome: str) -> None:
-    checked.outcomes[row] = outcome
-    checked.counts[outcome] = checked.counts.get(outcome, 0) + 1
-
-
 # Targets -------------------------------------------------------------------------------------
 
 
@@ -264,14 +259,14 @@ def check_targets(job: ImportJob, rows: list[dict], progress) -> Checked:
         if key and key in seen:
             checked.error(number, str(column["name"].label), name, _("The same target as row %(row)s.") % {"row": seen[key]})
         if len(checked.errors) > errors_before:
-            _outcome(checked, number, "error")
+            checked.outcome(number, "error")
             continue
         seen[key] = number
         if key in existing:
-            _outcome(checked, number, "matched")
+            checked.outcome(number, "matched")
             checked.plan.append([number, "matched", existing[key]])
             continue
-        _outcome(checked, number, "new")
+        checked.outcome(number, "new")
         checked.to_apply += 1
         checked.plan.append([number, "new", name, kind, influence, lead.pk if lead else None])
     return checked
@@ -397,23 +392,23 @@ def check_tasks(job: ImportJob, rows: list[dict], progress) -> Checked:
             checked.error(number, str(column["blocked_reason"].label), "", _("Please say why the task is blocked."))
         _over_length(checked, row, column["blocked_reason"], Task._meta.get_field("blocked_reason").max_length)
         if len(checked.errors) > errors_before:
-            _outcome(checked, number, "error")
+            checked.outcome(number, "error")
             continue
         key = (target_ref, organisation.pk, channel, due_on)
         if key in seen:
             checked.error(number, str(column["target"].label), target_name, _("The same task as row %(row)s.") % {"row": seen[key]})
-            _outcome(checked, number, "error")
+            checked.outcome(number, "error")
             continue
         seen[key] = number
         if isinstance(target_ref, int) and key in existing_tasks:
-            _outcome(checked, number, "matched")
+            checked.outcome(number, "matched")
             checked.plan.append([number, "matched"])
             continue
         if isinstance(target_ref, str) and target_ref not in new_targets:
             new_targets[target_ref] = number
             checked.plan.append([number, "new_target", target_name, target_kind])
             checked.counts["new_targets"] = checked.counts.get("new_targets", 0) + 1
-        _outcome(checked, number, "new")
+        checked.outcome(number, "new")
         checked.to_apply += 1
         checked.plan.append([number, "new", target_ref, organisation.pk, assignee, channel, due_on.isoformat(), status])
     return checked

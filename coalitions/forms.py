@@ -5,8 +5,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .images import logo_validate
+from .imports import MAX_FILE_BYTES
 from .models import AffiliationRole, Coalition, CoalitionRole, Organisation, User
 from .timezones import DEFAULT_TIME_ZONE, time_zone_choices
+
+
+class CsvUploadForm(forms.Form):
+    """The spreadsheet of an import (coalitions/imports.py); a kind's own form adds what it asks."""
+
+    file = forms.FileField(
+        label=_("CSV file"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the reader's language, not once when the module is imported.
+        self.fields["file"].help_text = _(
+            "Saved from Excel, LibreOffice or Google Sheets as CSV; at most %(size)s MB."
+        ) % {"size": MAX_FILE_BYTES // (1024 * 1024)}
 
 
 class TimeZoneField(forms.ChoiceField):

@@ -81,6 +81,10 @@ class Checked:
     def error(self, row: int, column: str, value: str, message: str) -> None:
         self.errors.append({"row": row, "column": column, "value": value, "message": message})
 
+    def outcome(self, row: int, outcome: str) -> None:
+        self.outcomes[row] = outcome
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
 
 Progress = Callable[[int], None]
 

@@ -31,14 +31,6 @@ def template_mail_payload(*, to: str, template: str, context: dict, language: st
     return {"template": template, "context": context, "language": language, "to": [to]}
 
 
-def outbox_mail_template(*, to: str, template: str, context: dict, language: str) -> None:
-    """Rendered by the worker when it delivers: for the busiest path (signing), where rendering
-    in the request would cost more than the rest of it. The context must be plain JSON."""
-    outbox_add(
-        kind=TEMPLATE_MAIL, payload=template_mail_payload(to=to, template=template, context=context, language=language)
-    )
-
-
 def mail_payload(kind: str, payload: dict) -> dict:
     """The mail a row delivers (subject, body, from_email, to), whether written or rendered late."""
     if kind != TEMPLATE_MAIL:

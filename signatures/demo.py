@@ -9,6 +9,7 @@ import hashlib
 import random
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from campaigns.demo import INDIA, INDIA_PARTNERS
@@ -115,8 +116,7 @@ def _signatures(petition: Petition) -> None:
                 )
     Signature.objects.bulk_create(rows)
     # created_at is set on insert; the demo rows are dated as they were signed.
-    for row in rows:
-        Signature.objects.filter(pk=row.pk).update(created_at=row.confirmed_at)
+    Signature.objects.filter(petition=petition).update(created_at=F("confirmed_at"))
     for region, count, days_ago, note in PAPER_SHEETS:
         PaperTotal.objects.create(
             petition=petition, count=count, region=region, collected_on=(now - timedelta(days=days_ago)).date(),

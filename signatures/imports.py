@@ -88,11 +88,6 @@ def _collectors(petition: Petition) -> dict[str, int]:
     return people
 
 
-def _outcome(checked: Checked, row: int, outcome: str) -> None:
-    checked.outcomes[row] = outcome
-    checked.counts[outcome] = checked.counts.get(outcome, 0) + 1
-
-
 def check_paper_signatures(job: ImportJob, rows: list[dict], progress) -> Checked:
     petition = _petition(job)
     checked = Checked()
@@ -167,16 +162,16 @@ def check_paper_signatures(job: ImportJob, rows: list[dict], progress) -> Checke
                       "or write the name they have here."),
                 )
         if len(checked.errors) - errors_before > (1 if already else 0):
-            _outcome(checked, number, "error")
+            checked.outcome(number, "error")
             continue
         # A line whose address already signed stays in the plan, for the database's constraint
         # to leave out: so the plan (and the confirmation) does not go stale each time one of
         # the file's signers signs online meanwhile, and one who does is left out all the same.
         checked.plan.append([number, name, region, signed_on.isoformat(), email, collector_id])
         if already:
-            _outcome(checked, number, "already_signed")
+            checked.outcome(number, "already_signed")
             continue
-        _outcome(checked, number, "new")
+        checked.outcome(number, "new")
         checked.to_apply += 1
     return checked
 

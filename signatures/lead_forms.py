@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coalitions.imports import MAX_FILE_BYTES
 from coalitions.models import Organisation
 
 from .models import PaperTotal, Petition, PetitionText
@@ -67,15 +66,3 @@ class PaperTotalForm(forms.Form):
             self.fields["region"] = forms.ChoiceField(
                 label=_("Region"), required=False, choices=[("", _("Several or unknown")), *((r, r) for r in regions)]
             )
-
-
-class PaperImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"})
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "Saved from Excel, LibreOffice or Google Sheets as CSV; at most %(size)s MB."
-        ) % {"size": MAX_FILE_BYTES // (1024 * 1024)}

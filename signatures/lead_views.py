@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from campaigns.access import get_campaign_for_user
 from campaigns.selectors import adopted_texts
 from coalitions.errors import DomainError
+from coalitions.forms import CsvUploadForm
 from coalitions.imports import ImportFileError, import_job_start, import_kind
 from coalitions.models import ImportJob, ImportStatus
 
@@ -22,7 +23,7 @@ from .access import get_petition_for_user
 from .chart import signatures_chart
 from .export import delivery_csv
 from .imports import KIND as PAPER_KIND
-from .lead_forms import PaperImportForm, PaperTotalForm, PetitionForm, PetitionTextForm
+from .lead_forms import PaperTotalForm, PetitionForm, PetitionTextForm
 from .models import PaperTotal, PetitionStatus, PetitionText
 
 TRANSITIONS = {
@@ -292,7 +293,7 @@ def paper_total_delete(request, slug: str, campaign_slug: str, petition_slug: st
 @login_required
 def paper_import(request, slug: str, campaign_slug: str, petition_slug: str):
     petition = get_petition_for_user(request.user, slug, campaign_slug, petition_slug, need="edit")
-    form = PaperImportForm(request.POST or None, request.FILES or None)
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_start(

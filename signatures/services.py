@@ -475,13 +475,12 @@ def tallies_recount(*, petition: Petition) -> None:
         )
         groups = Counter((channel, region) for _pk, channel, region, held, _counted in rows if not held)
         Signature.objects.filter(pk__in=[row[0] for row in rows if not row[4]]).update(counted=True)
-        PetitionTally.objects.filter(petition=petition).exclude(
-            pk__in=[
-                tally.pk
-                for tally in PetitionTally.objects.filter(petition=petition)
-                if (tally.channel, tally.region) in groups
-            ]
-        ).delete()
+        stale = [
+            tally.pk
+            for tally in PetitionTally.objects.filter(petition=petition)
+            if (tally.channel, tally.region) not in groups
+        ]
+        PetitionTally.objects.filter(pk__in=stale).delete()
         for (channel, region), n in groups.items():
             PetitionTally.objects.update_or_create(
                 petition=petition, channel=channel, region=region, defaults={"count": n}

@@ -2,6 +2,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from coalitions.models import AffiliationRole, Coalition, CoalitionRole, Organisation, User
@@ -77,6 +78,19 @@ def world(db) -> World:
         outsider=outsider, other_lead=other_lead, other_coalition=other_coalition,
         lead_org=lead_org, member_org=member_org, observer_org=observer_org,
     )
+
+
+@pytest.fixture
+def client_for(db):
+    """A fresh client signed in as the given person; anonymous for None."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
 
 
 @pytest.fixture

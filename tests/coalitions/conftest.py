@@ -1,18 +1,4 @@
 import pytest
-from django.test import Client
-
-
-@pytest.fixture
-def client_for(db):
-    """A fresh client signed in as the given person; anonymous for None."""
-
-    def make(user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

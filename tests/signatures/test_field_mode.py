@@ -5,7 +5,6 @@ collector has an allowance of their own."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.test import Client
 
 from coalitions.mail import mail_payload
 from coalitions.models import OutboxMessage
@@ -19,17 +18,6 @@ STALL_IP = "203.0.113.80"
 
 def person(email="", **overrides):
     return {"name": "Lakshmi Amma", "email": email, "region": "Kerala", "visibility": "counted", **overrides}
-
-
-@pytest.fixture
-def client_for(db):
-    def make(user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture
