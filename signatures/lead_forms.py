@@ -1,6 +1,7 @@
 """Forms of the leads' petition pages; the rules themselves are in signatures/services.py."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.models import Organisation
@@ -13,7 +14,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PetitionForm(forms.Form):
     slug = forms.SlugField(
-        label=Petition._meta.get_field("slug").verbose_name, max_length=60,
+        label=capfirst(Petition._meta.get_field("slug").verbose_name), max_length=60,
         help_text=_("Letters, digits and hyphens. The petition's public address is /p/ followed by it."),
     )
     goal = forms.IntegerField(label=_("Goal"), min_value=1, help_text=_("How many signatures you aim for."))
