@@ -193,6 +193,13 @@ def _prepare() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_signature")
         cursor.execute("CREATE TABLE bench_signature (LIKE signatures_signature INCLUDING ALL)")
+        # LIKE leaves out foreign keys; a row of the same shape is checked against the same ones.
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'signatures_signature'::regclass AND contype = 'f'"
+        )
+        for (definition,) in cursor.fetchall():
+            cursor.execute(f"ALTER TABLE bench_signature ADD {definition}")
     return {"petition": petition.pk, "organisation": petition.organisations.get().pk}
 
 
@@ -461,10 +468,14 @@ def _drain_outbox(env: dict, log: Path) -> tuple[int, float, int]:
     return count, (count / seconds if seconds else 0.0), pending.count()
 
 
-def _mails_written(folder: Path) -> int:
+def _mail_recipients(folder: Path) -> Counter:
+    """How many mails each address got, from the mails the backend wrote: what reached the mail
+    server, whatever the outbox's rows say."""
     separator = re.compile(rb"^-{79}\r?\n", re.MULTILINE)
-    return sum(
-        1 for file in folder.glob("*.log") for chunk in separator.split(file.read_bytes()) if chunk.strip()
+    recipient = re.compile(rb"^To: (.+?)\r?$", re.MULTILINE)
+    return Counter(
+        recipient.search(chunk).group(1).decode()
+        for file in folder.glob("*.log") for chunk in separator.split(file.read_bytes()) if chunk.strip()
     )
 
 
@@ -489,27 +500,18 @@ def _check_rows(petition_id: int, tag: str, accepted: int) -> tuple[bool, dict]:
 def _check_mails(petition_id: int, tag: str, mail_dir: Path) -> tuple[bool, dict]:
     """Every signer of the load got exactly one mail, and a held signature none."""
     from coalitions.models import OutboxMessage
-    from coalitions.outbox import MAIL, TEMPLATE_MAIL
     from signatures.models import Signature
 
-    received: Counter = Counter()
-    undelivered = 0
-    for payload, delivered_at in OutboxMessage.objects.filter(kind__in=[MAIL, TEMPLATE_MAIL]).values_list(
-        "payload", "delivered_at"
-    ):
-        if delivered_at is None:
-            undelivered += 1
-        else:
-            received.update(payload["to"])
+    undelivered = OutboxMessage.objects.filter(delivered_at__isnull=True).count()
+    received = _mail_recipients(mail_dir)
     signers = dict(
         Signature.objects.filter(petition_id=petition_id, email__startswith=f"{tag}-").values_list("email", "held")
     )
     wrong = [email for email, held in signers.items() if received[email] != (0 if held else 1)]
     strangers = [email for email in received if email not in signers]
-    written = _mails_written(mail_dir)
-    delivered = sum(received.values())
-    ok = not wrong and not strangers and not undelivered and written == delivered
-    return ok, {"wrong": len(wrong), "strangers": len(strangers), "undelivered": undelivered, "written": written}
+    ok = not wrong and not strangers and not undelivered
+    return ok, {"wrong": len(wrong), "strangers": len(strangers), "undelivered": undelivered,
+                "written": sum(received.values())}  # fmt: skip
 
 
 def measure(results_path: Path, scratch: Path) -> None:

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from coalitions.http import client_ip
 from config.urls import urlpatterns as site_urlpatterns
 
-# A table of the same columns, defaults and indexes as signatures_signature, made by the bench.
+# A table of the same columns, defaults, indexes and foreign keys as signatures_signature, made by
+# the bench.
 BASELINE_TABLE = "bench_signature"
 
 

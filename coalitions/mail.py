@@ -2,7 +2,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .outbox import MAIL, TEMPLATE_MAIL, outbox_add
+from .outbox import MAIL, outbox_add
 
 
 def recipient_language(email: str, *, default: str) -> str:
@@ -31,9 +31,9 @@ def template_mail_payload(*, to: str, template: str, context: dict, language: st
     return {"template": template, "context": context, "language": language, "to": [to]}
 
 
-def mail_payload(kind: str, payload: dict) -> dict:
+def mail_payload(payload: dict) -> dict:
     """The mail a row delivers (subject, body, from_email, to), whether written or rendered late."""
-    if kind != TEMPLATE_MAIL:
+    if "template" not in payload:
         return payload
     subject, body = mail_render(template=payload["template"], context=payload["context"], language=payload["language"])
     return {"subject": subject, "body": body, "from_email": settings.DEFAULT_FROM_EMAIL, "to": payload["to"], "html": ""}

@@ -72,15 +72,16 @@ def _enqueue_job(payload: dict) -> None:
     current_app.tasks[payload["task"]].apply_async(args=payload.get("args", []))
 
 
-def _deliver_template_mail(payload: dict) -> None:
+def template_mail_deliver(payload: dict) -> None:
     from .mail import mail_payload
 
-    _deliver_mail(mail_payload(TEMPLATE_MAIL, payload))
+    _deliver_mail(mail_payload(payload))
 
 
-# kind -> what delivers a payload of that kind; it raises when delivery failed.
+# kind -> what delivers a payload of that kind; it raises when delivery failed. Apps add kinds of
+# their own in their AppConfig.ready(), so that every process that delivers knows them.
 HANDLERS: dict[str, Callable[[dict], None]] = {
-    MAIL: _deliver_mail, TEMPLATE_MAIL: _deliver_template_mail, JOB: _enqueue_job,
+    MAIL: _deliver_mail, TEMPLATE_MAIL: template_mail_deliver, JOB: _enqueue_job,
 }
 
 
@@ -152,7 +153,10 @@ def outbox_deliver(*, message_id: int) -> bool:
 
 def _deliver_locked(message: OutboxMessage) -> bool:
     try:
-        HANDLERS[message.kind](message.payload)
+        # A handler that writes and fails must not spoil the batch's transaction: the failure
+        # is recorded in it, and the other rows of the batch go on.
+        with transaction.atomic():
+            HANDLERS[message.kind](message.payload)
     except Exception as error:  # noqa: BLE001 - whatever failed, the row waits for a retry
         _record_failure(message, error)
         return False

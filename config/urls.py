@@ -12,14 +12,14 @@ from .health import healthz
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    # Public petitions, the busiest pages, matched first: short addresses, for posters and text messages.
+    path("p/", include("signatures.public_urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("c/<slug:slug>/campaigns/", include(campaign_urls.app_urls)),
     path("c/<slug:slug>/campaigns/<slug:campaign_slug>/petitions/", include("signatures.lead_urls")),
     path("calendar/", include(campaign_urls.calendar_urls)),
-    # Public petitions: short addresses, for posters and text messages.
-    path("p/", include("signatures.public_urls")),
     path("", home, name="home"),
     path("c/<slug:slug>/", coalition_detail, name="coalition_detail"),
     path("", include("coalitions.urls")),

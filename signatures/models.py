@@ -105,6 +105,9 @@ class Signature(models.Model):
     opt_ins = models.JSONField(default=list, blank=True)
     # The confirmation and erasure link carries the token; only its hash is kept.
     token_hash = models.CharField(max_length=64, unique=True)
+    # When the signing was made whose mailed links the token hash now answers; empty while it is
+    # the first signing's. Repeat mails go out in any order, and only a newer one replaces it.
+    token_issued_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # A keyed hash of the signer's address, for abuse limits; the address itself is never stored.

@@ -22,13 +22,13 @@ from campaigns.models import Campaign
 from coalitions.access import check_coalition_access
 from coalitions.audit import audit_record
 from coalitions.errors import DomainError
-from coalitions.mail import template_mail_payload
 from coalitions.models import CoalitionRole, Organisation, OutboxMessage, Participation, User, hash_token
-from coalitions.outbox import TEMPLATE_MAIL, outbox_add, outbox_kick_on_commit
+from coalitions.outbox import outbox_add, outbox_kick_on_commit
 from coalitions.timezones import time_zone_get
 
 from . import abuse
 from .emails import canonical_email
+from .mails import signer_mail
 from .models import (
     Held,
     PaperTotal,
@@ -202,15 +202,16 @@ def petition_reopen(*, petition: Petition, by: User) -> Petition:
 # Signatures ------------------------------------------------------------------------------------
 
 
+# Read on every signing: Django's choices classes build these lists anew on each access.
+_CHANNELS = frozenset(SignatureChannel.values)
+_VISIBILITIES = frozenset(Visibility.values)
+_NAME_MAX_LENGTH = Signature._meta.get_field("name").max_length
+_EMAIL_MAX_LENGTH = Signature._meta.get_field("email").max_length
+
+
 def petition_title(petition: Petition, language: str) -> str:
     text = petition_text_for(petition, language)
     return text.title if text else petition.slug
-
-
-def signature_links(petition: Petition, token: str) -> dict[str, str]:
-    """Where the signer confirms and erases; the pages ask for a POST, as mail scanners follow links."""
-    base = f"{settings.SITE_URL}/p/{petition.slug}"
-    return {"confirm_url": f"{base}/confirm/{token}/", "erase_url": f"{base}/erase/{token}/"}
 
 
 def _signing_open(petition: Petition) -> None:
@@ -218,28 +219,39 @@ def _signing_open(petition: Petition) -> None:
         raise DomainError(_("This petition is not open for signatures."))
 
 
-def _signature_mail(petition: Petition, *, email: str, template: str, name: str, token: str, confirmed: bool) -> dict:
-    """The mail's payload, rendered by the worker: at a thousand signers a second, rendering two
-    templates in each request would cost more than the rest of signing."""
+def _signature_mail(
+    petition: Petition, *, email: str, template: str, name: str, token: str, confirmed: bool, ip_key: str | None,
+    **limits,
+) -> tuple[str, dict]:
+    """The mail's outbox kind and payload (signatures/mails.py), rendered by the worker: at a
+    thousand signers a second, rendering two templates in each request would cost more than the
+    rest of signing."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return template_mail_payload(
-        to=email,
-        template=template,
-        context={
-            "name": name, "petition": petition_title(petition, language), "confirmed": confirmed,
-            **signature_links(petition, token),
-        },
-        language=language,
-    )
+    context = {"name": name, "petition": petition_title(petition, language), "confirmed": confirmed}
+    return signer_mail(
+        slug=petition.slug, to=email, template=template, context=context, language=language, token=token,
+        ip_key=ip_key, **limits,
+    )  # fmt: skip
 
 
 _SIGNATURE_COLUMNS = (
     "petition_id", "name", "email", "canonical_email", "region", "visibility", "channel", "collector_id", "opt_ins",
-    "token_hash", "confirmed_at", "created_at", "ip_hash", "held", "counted",
+    "token_hash", "confirmed_at", "ip_hash", "held",
+)  # fmt: skip
+# Written once: the busiest statement of the site. The database's clock dates the rows, as of the
+# statement (not of an enclosing transaction, which may be a whole import's).
+_SIGNATURE_INSERT = (
+    f"INSERT INTO {Signature._meta.db_table} ({', '.join(_SIGNATURE_COLUMNS)}, created_at, counted) "
+    f"VALUES ({', '.join(['%s'] * len(_SIGNATURE_COLUMNS))}, statement_timestamp(), false) RETURNING id"
+)
+_SIGNATURE_AND_MAIL_INSERT = (
+    f"WITH signature AS ({_SIGNATURE_INSERT}) INSERT INTO {OutboxMessage._meta.db_table} "
+    "(kind, payload, created_at, attempts, next_attempt_at, last_error) "
+    "SELECT %s, %s::jsonb, statement_timestamp(), 0, statement_timestamp(), '' FROM signature RETURNING id"
 )
 
 
-def _signature_insert(fields: dict, mail: dict | None) -> None:
+def _signature_insert(fields: dict, mail: tuple[str, dict] | None) -> None:
     """The signature and its mail in the outbox, together or not at all.
 
     On PostgreSQL in one statement, which in autocommit is one round trip with no BEGIN and
@@ -250,26 +262,17 @@ def _signature_insert(fields: dict, mail: dict | None) -> None:
         with transaction.atomic():
             Signature.objects.create(**fields)
             if mail is not None:
-                outbox_add(kind=TEMPLATE_MAIL, payload=mail)
+                outbox_add(kind=mail[0], payload=mail[1])
         return
-    now = timezone.now()
     values = [
         fields["petition"].pk, fields["name"], fields["email"], fields["canonical_email"], fields["region"],
         fields["visibility"], fields["channel"], fields["collector"].pk if fields["collector"] else None,
-        json.dumps(fields["opt_ins"]), fields["token_hash"], fields["confirmed_at"], now, fields["ip_hash"],
-        fields["held"], False,
+        json.dumps(fields["opt_ins"]), fields["token_hash"], fields["confirmed_at"], fields["ip_hash"], fields["held"],
     ]  # fmt: skip
-    insert = (
-        f"INSERT INTO {Signature._meta.db_table} ({', '.join(_SIGNATURE_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(_SIGNATURE_COLUMNS))}) RETURNING id"
-    )
+    insert = _SIGNATURE_INSERT
     if mail is not None:
-        insert = (
-            f"WITH signature AS ({insert}) INSERT INTO {OutboxMessage._meta.db_table} "
-            "(kind, payload, created_at, attempts, next_attempt_at, last_error) "
-            "SELECT %s, %s::jsonb, %s, 0, %s, '' FROM signature RETURNING id"
-        )
-        values += [TEMPLATE_MAIL, json.dumps(mail), now, now]
+        insert = _SIGNATURE_AND_MAIL_INSERT
+        values += [mail[0], json.dumps(mail[1])]
     # Inside a caller's transaction a failed statement would spoil it: a savepoint keeps it usable.
     with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
         cursor.execute(insert, values)
@@ -303,7 +306,7 @@ def petition_sign(
     limit is the collector's own allowance rather than the one of their address.
     """
     _signing_open(petition)
-    if channel not in SignatureChannel.values:
+    if channel not in _CHANNELS:
         raise ValueError(f"Unknown channel {channel!r}")
     collected = collector is not None
     if collected:
@@ -314,9 +317,9 @@ def petition_sign(
     email = email.strip()
     if not name:
         raise DomainError(_("Please give your name."))
-    if len(name) > Signature._meta.get_field("name").max_length:
+    if len(name) > _NAME_MAX_LENGTH:
         raise DomainError(_("Please give a shorter name."))
-    if len(email) > Signature._meta.get_field("email").max_length:
+    if len(email) > _EMAIL_MAX_LENGTH:
         raise DomainError(_("Please give a valid email address."))
     if email or not collected:
         try:
@@ -327,19 +330,19 @@ def petition_sign(
         region = ""
     elif region not in petition.regions:
         raise DomainError(_("Please choose your region from the list."))
-    if visibility not in Visibility.values:
+    if visibility not in _VISIBILITIES:
         raise DomainError(_("Please choose how your signature is shown."))
     allowed_ids = set(petition_co_owner_ids(petition))
     opt_ins = sorted({int(pk) for pk in opt_ins if str(pk).isdigit()} & allowed_ids)
     canonical = canonical_email(email) if email else ""
     hashed_ip = ip_hash(ip)
     bucket = abuse.ip_bucket(ip)
+    # The limit of a visitor's address applies where their mail goes out (signatures/abuse.py).
+    ip_key = None if collected else hashed_ip if bucket == ip else ip_hash(bucket)
     # Paper sheets come in bulk from an import a lead confirmed: no allowance to count against.
     held = (
-        Held.NO if channel == SignatureChannel.PAPER else abuse.signing_hold(
-            email=email, ip_key=hashed_ip if bucket == ip else ip_hash(bucket),
-            collector_id=collector.pk if collected else None,
-        )
+        Held.NO if channel == SignatureChannel.PAPER
+        else abuse.signing_hold(email=email, collector_id=collector.pk if collected else None)
     )  # fmt: skip
     token = secrets.token_urlsafe(32)
     fields = {
@@ -349,7 +352,10 @@ def petition_sign(
     }
     first_template = "signatures/email/collected" if collected else "signatures/email/confirm"
     mail = (
-        _signature_mail(petition, email=email, template=first_template, name=name, token=token, confirmed=collected)
+        _signature_mail(
+            petition, email=email, template=first_template, name=name, token=token, confirmed=collected,
+            ip_key=ip_key, holds=True,
+        )
         if email and not held
         else None
     )
@@ -359,11 +365,15 @@ def petition_sign(
     except IntegrityError:
         if not canonical:
             raise
-        _sign_again(petition, canonical=canonical, fields=fields, token=token, first_template=first_template)
+        _sign_again(
+            petition, canonical=canonical, fields=fields, token=token, first_template=first_template, ip_key=ip_key
+        )
 
 
 @transaction.atomic
-def _sign_again(petition: Petition, *, canonical: str, fields: dict, token: str, first_template: str) -> None:
+def _sign_again(
+    petition: Petition, *, canonical: str, fields: dict, token: str, first_template: str, ip_key: str | None
+) -> None:
     existing = Signature.objects.select_for_update().filter(petition=petition, canonical_email=canonical).first()
     if existing is None:  # erased in between: this signing is the first again
         raise DomainError(_("Something went wrong; please sign again."))
@@ -371,19 +381,25 @@ def _sign_again(petition: Petition, *, canonical: str, fields: dict, token: str,
         return
     if existing.held:
         # Held aside before (a flood from one address typing in others' addresses, say), so the
-        # owner of the address never heard of it: this signing takes its place and its mail goes.
-        Signature.objects.filter(pk=existing.pk).update(**fields, counted=False)
+        # owner of the address never heard of it: this signing takes its place, and mails them
+        # within the limit of its own address.
+        Signature.objects.filter(pk=existing.pk).update(**fields, counted=False, token_issued_at=timezone.now())
         template, confirmed = first_template, fields["confirmed_at"] is not None
+        limits = {"holds": True}
     else:
-        # The earlier links may be lost: the owner of the address gets working ones again.
-        Signature.objects.filter(pk=existing.pk).update(token_hash=fields["token_hash"])
+        # The earlier links may be lost: the owner of the address gets working ones again, which
+        # replace the earlier ones once they are sent. Over the limit this mail is only dropped:
+        # the signature is not this signing's to hold, nor its links to break.
         template, confirmed = "signatures/email/already_signed", existing.confirmed_at is not None
-    outbox_add(
-        kind=TEMPLATE_MAIL,
-        payload=_signature_mail(
-            petition, email=fields["email"], template=template, name=fields["name"], token=token, confirmed=confirmed
-        ),
+        issued_at = timezone.now()
+        limits = {"rotates": {"signature": existing.pk, "issued_at": issued_at.isoformat()}}
+        if ip_key is None:  # a collector's mail has no limit to wait for
+            Signature.objects.filter(pk=existing.pk).update(token_hash=fields["token_hash"], token_issued_at=issued_at)
+    kind, payload = _signature_mail(
+        petition, email=fields["email"], template=template, name=fields["name"], token=token, confirmed=confirmed,
+        ip_key=ip_key, **limits,
     )
+    outbox_add(kind=kind, payload=payload)
 
 
 def _by_token(token: str) -> Signature:
@@ -399,7 +415,13 @@ def signature_confirm(*, token: str) -> Signature:
     signature = _by_token(token)
     if signature.confirmed_at is None:
         signature.confirmed_at = timezone.now()
-        signature.save(update_fields=["confirmed_at"])
+        update = ["confirmed_at"]
+        if signature.held == Held.RATE:
+            # Its first mail was held back, yet the owner of the address got one of ours (an
+            # "already signed" from another address, sent before the hold): they signed.
+            signature.held = Held.NO
+            update.append("held")
+        signature.save(update_fields=update)
     return signature
 
 

@@ -1,6 +1,9 @@
 import pytest
+from django.core import mail
 from django.core.cache import cache
+from django.test import TestCase
 
+from coalitions.outbox import outbox_drain
 from signatures import caching
 from tests.factories import CampaignFactory, PetitionFactory, PetitionTextFactory
 
@@ -14,6 +17,15 @@ def _fresh_cache():
     yield
     cache.clear()
     caching.forget_process_copies()
+
+
+def mails_sent() -> list[dict]:
+    """Every mail sent so far, once the worker has drained the outbox (which is where the limits
+    of a signer's address apply). What a drain changes after its commit is run here too: a test's
+    own transaction never commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        outbox_drain()
+    return [{"subject": sent.subject, "body": sent.body, "to": sent.to} for sent in mail.outbox]
 
 
 @pytest.fixture

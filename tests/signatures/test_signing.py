@@ -6,11 +6,11 @@ import pytest
 from django.utils import translation
 
 from coalitions.errors import DomainError
-from coalitions.mail import mail_payload
 from coalitions.models import OutboxMessage
 from signatures import services
 from signatures.models import PetitionStatus, Signature
 from tests.factories import OrganisationFactory
+from tests.signatures.conftest import mails_sent
 
 IP = "203.0.113.45"
 
@@ -24,7 +24,7 @@ def sign(petition, email="asha@gmail.com", **overrides):
 
 
 def mails():
-    return [mail_payload(m.kind, m.payload) for m in OutboxMessage.objects.order_by("pk")]
+    return mails_sent()
 
 
 def token_in(body: str, kind: str) -> str:
