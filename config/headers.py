@@ -1,3 +1,7 @@
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.utils.cache import cc_delim_re, patch_cache_control
 
 SAME_FOR_EVERY_VISITOR = "same_for_every_visitor"
@@ -53,3 +57,42 @@ class PrivatePagesMiddleware:
         if signed_in or varies_on_cookie or request.path.startswith("/accounts/"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# What a view or template may set to vary the policy of one response (django-csp's decorators).
+_CSP_PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's, with the policies built once rather than for every response: building them
+    (a deep copy of the settings, then the header) cost a response more than most middleware,
+    and nothing here varies them. A response that does vary them (a nonce, a decorator) and the
+    debug pages get django-csp's own handling."""
+
+    _built: tuple | None = None
+
+    def process_response(self, request, response):
+        varies = getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, name, None) is not None for name in _CSP_PER_RESPONSE
+        )
+        excludes = any((policy or {}).get("EXCLUDE_URL_PREFIXES") for policy in self._configured())
+        if varies or excludes or settings.DEBUG:
+            return super().process_response(request, response)
+        policy, report_only = self._policies()
+        if policy and HEADER not in response and not getattr(response, "_csp_exempt", False):
+            response[HEADER] = policy
+        if report_only and HEADER_REPORT_ONLY not in response and not getattr(response, "_csp_exempt_ro", False):
+            response[HEADER_REPORT_ONLY] = report_only
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    @staticmethod
+    def _configured() -> tuple:
+        return settings.CONTENT_SECURITY_POLICY, getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+
+    def _policies(self) -> tuple[str, str]:
+        configured = self._configured()
+        # Rebuilt when the settings are replaced (as tests do), never when they stay.
+        if self._built is None or any(a is not b for a, b in zip(self._built[0], configured, strict=True)):
+            self._built = (configured, (build_policy(), build_policy(report_only=True)))
+        return self._built[1]

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     # every response, which is the mitigation, so pages are compressed like everything else.
     # Below WhiteNoise, which serves static files already compressed at collectstatic time.
     "django.middleware.gzip.GZipMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.headers.ContentSecurityPolicyMiddleware",
     # Above the session and CSRF middleware, so that it sees the Vary: Cookie they add.
     "config.headers.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -173,3 +173,43 @@ def test_a_refused_form_explains_itself_without_inline_style(db):
     assert "The form could not be sent" in html
     assert not INLINE_CODE.search(html)
     assert "Content-Security-Policy" in response
+
+
+def _csp_response(request_changes=lambda request: None, response_changes=lambda response: None):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from config.headers import ContentSecurityPolicyMiddleware
+
+    def view(request):
+        request_changes(request)
+        response = HttpResponse("ok")
+        response_changes(response)
+        return response
+
+    middleware = ContentSecurityPolicyMiddleware(view)
+    request = RequestFactory().get("/")
+    middleware.process_request(request)
+    return request, middleware.process_response(request, view(request))
+
+
+def test_the_policy_built_once_is_the_one_django_csp_builds(settings):
+    from csp.utils import build_policy
+
+    _, response = _csp_response()
+    assert response["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    _, response = _csp_response()
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_a_response_that_varies_the_policy_still_gets_its_own(settings):
+    from csp.constants import NONCE, SELF
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [SELF], "script-src": [SELF, NONCE]}}
+    request, response = _csp_response(request_changes=lambda request: str(request.csp_nonce))
+    assert f"'nonce-{request._csp_nonce}'" in response["Content-Security-Policy"]
+    _, response = _csp_response(response_changes=lambda r: setattr(r, "_csp_update", {"img-src": ["https://x.example"]}))
+    assert "https://x.example" in response["Content-Security-Policy"]
+    _, response = _csp_response(response_changes=lambda r: setattr(r, "_csp_exempt", True))
+    assert "Content-Security-Policy" not in response
