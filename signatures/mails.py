@@ -44,8 +44,9 @@ def signer_mail(
     """
     if ip_key is None:
         context = {**context, **signature_links(slug, token)}
-        return TEMPLATE_MAIL, template_mail_payload(to=to, template=template, context=context, language=language)
     payload = template_mail_payload(to=to, template=template, context=context, language=language)
+    if ip_key is None:
+        return TEMPLATE_MAIL, payload
     return SIGNER_MAIL, {
         **payload, "slug": slug, "token": token, "limit": f"ip:{ip_key}", "holds": holds, "rotates": rotates,
     }  # fmt: skip

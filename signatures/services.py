@@ -337,7 +337,7 @@ def petition_sign(
     canonical = canonical_email(email) if email else ""
     hashed_ip = ip_hash(ip)
     bucket = abuse.ip_bucket(ip)
-    # The limit of a visitor's address applies where their mail goes out (signatures/abuse.py).
+    # The limit of a visitor's address applies where their mail goes out (signatures/mails.py).
     ip_key = None if collected else hashed_ip if bucket == ip else ip_hash(bucket)
     # Paper sheets come in bulk from an import a lead confirmed: no allowance to count against.
     held = (
