@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "coalitions",
     "campaigns",
     "signatures",
+    "letters",
     "messaging",
     "csp",
 ]
