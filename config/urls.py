@@ -5,6 +5,7 @@ from django.urls import include, path
 from campaigns import urls as campaign_urls
 from campaigns.views.coalition import coalition_detail
 from campaigns.views.home import home
+from letters import urls as letter_urls
 
 from .health import healthz
 
@@ -19,6 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("c/<slug:slug>/campaigns/", include(campaign_urls.app_urls)),
     path("c/<slug:slug>/campaigns/<slug:campaign_slug>/petitions/", include("signatures.lead_urls")),
+    path("c/<slug:slug>/campaigns/<slug:campaign_slug>/letters/", include(letter_urls.campaign_urls)),
+    path("organisations/<int:organisation_id>/signing/", include(letter_urls.organisation_urls)),
+    path("v/", include(letter_urls.public_urls)),
     path("calendar/", include(campaign_urls.calendar_urls)),
     path("", home, name="home"),
     path("c/<slug:slug>/", coalition_detail, name="coalition_detail"),
