@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LettersConfig(AppConfig):
     name = "letters"
     verbose_name = _("Jointly signed letters")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers how letter activity reads)

@@ -1,0 +1,263 @@
+"""Reads about letters that views, services and the worker share."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from coalitions.models import Affiliation, AffiliationRole, Organisation, User
+from signatures.models import Petition, SignatureChannel
+from signatures.selectors import petition_counts, public_region_counts
+
+from .document import Approval, Cosigner, LetterDocument, PetitionAnnex, Recipient, Signatory
+from .models import Decision, Letter, LetterDecision, LetterVersion, SigningAsset, SigningAuthority
+from .versions import signatories_changed
+
+# Signing authority ---------------------------------------------------------------------------
+
+
+def has_signing_authority(*, user, organisation: Organisation) -> bool:
+    """The organisation's admins, and the people they granted it to."""
+    if not user.is_authenticated:
+        return False
+    if Affiliation.objects.filter(user=user, organisation=organisation, role=AffiliationRole.ADMIN).exists():
+        return True
+    return SigningAuthority.objects.filter(
+        user=user, organisation=organisation, organisation__affiliations__user=user
+    ).exists()
+
+
+def signing_organisation_ids(user, organisation_ids) -> set[int]:
+    """Which of these organisations `user` may approve letters for, in two queries."""
+    if not user.is_authenticated:
+        return set()
+    ids = list(organisation_ids)
+    admin = set(
+        Affiliation.objects.filter(user=user, organisation_id__in=ids, role=AffiliationRole.ADMIN).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    granted = set(
+        SigningAuthority.objects.filter(
+            user=user, organisation_id__in=ids, organisation__affiliations__user=user
+        ).values_list("organisation_id", flat=True)
+    )
+    return admin | granted
+
+
+def signing_people(organisation_ids) -> dict[int, list[User]]:
+    """Everyone who may approve for each organisation: its admins and those granted authority."""
+    people: dict[int, dict[int, User]] = {pk: {} for pk in organisation_ids}
+    admins = Affiliation.objects.filter(
+        organisation_id__in=list(people), role=AffiliationRole.ADMIN, user__is_active=True
+    ).select_related("user")
+    for affiliation in admins:
+        people[affiliation.organisation_id][affiliation.user_id] = affiliation.user
+    grants = SigningAuthority.objects.filter(
+        organisation_id__in=list(people), user__is_active=True, user__affiliations__organisation_id__in=list(people)
+    ).select_related("user")
+    for grant in grants:
+        people[grant.organisation_id][grant.user_id] = grant.user
+    return {pk: list(users.values()) for pk, users in people.items()}
+
+
+# Where each co-signer stands ------------------------------------------------------------------
+
+
+class Standing:
+    APPROVED = "approved"
+    STALE = "stale"
+    CHANGES = "changes"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    WAITING = "waiting"
+
+
+@dataclass
+class CosignerState:
+    organisation_id: int
+    name: str
+    named: bool
+    signatory: dict | None
+    standing: str
+    decision: LetterDecision | None
+    history: list[LetterDecision]
+
+    @property
+    def approved(self) -> bool:
+        return self.standing == Standing.APPROVED
+
+    @property
+    def to_act(self) -> bool:
+        return self.standing in (Standing.WAITING, Standing.STALE, Standing.WITHDRAWN)
+
+
+def _standing(decision: LetterDecision | None, version: LetterVersion) -> str:
+    if decision is None:
+        return Standing.WAITING
+    if decision.decision == Decision.APPROVE:
+        return Standing.APPROVED if decision.version_id == version.pk else Standing.STALE
+    return {
+        Decision.CHANGES: Standing.CHANGES, Decision.DECLINE: Standing.DECLINED, Decision.WITHDRAW: Standing.WITHDRAWN
+    }[decision.decision]
+
+
+def cosigner_states(letter: Letter, decisions: list[LetterDecision] | None = None) -> list[CosignerState]:
+    """Each co-signer of the current version with its latest decision, newest decisions first."""
+    version = letter.current_version
+    if decisions is None:
+        decisions = list(letter.decisions.select_related("version"))
+    by_organisation: dict[int, list[LetterDecision]] = {}
+    for decision in decisions:
+        by_organisation.setdefault(decision.organisation_id, []).append(decision)
+    states = []
+    for cosigner in version.content["cosigners"]:
+        history = by_organisation.get(cosigner["organisation_id"], [])
+        latest = history[0] if history else None
+        states.append(
+            CosignerState(
+                organisation_id=cosigner["organisation_id"], name=cosigner["name"], named=cosigner["named"],
+                signatory=cosigner["signatory"], standing=_standing(latest, version), decision=latest, history=history,
+            )
+        )
+    return states
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    waiting_for: list[str]
+    without_signatory: list[str]
+    signatory_changed: list[str]
+
+
+def letter_readiness(letter: Letter, states: list[CosignerState] | None = None) -> Readiness:
+    """Whether the lead may finalise: every co-signer approved this very version, and every named
+    one has a confirmed signatory that is still its signatory."""
+    states = cosigner_states(letter) if states is None else states
+    waiting = [state.name for state in states if not state.approved]
+    without = [state.name for state in states if state.named and state.signatory is None]
+    changed = signatories_changed(letter.current_version.content)
+    return Readiness(
+        ready=bool(states) and not waiting and not without and not changed,
+        waiting_for=waiting, without_signatory=without, signatory_changed=changed,
+    )
+
+
+def letter_list(campaign) -> list[Letter]:
+    return list(
+        Letter.objects.filter(campaign=campaign)
+        .select_related("current_version")
+        .prefetch_related(Prefetch("decisions", queryset=LetterDecision.objects.select_related("version")))
+    )
+
+
+# What the PDF is drawn from -------------------------------------------------------------------
+
+
+def verification_url(letter: Letter) -> str:
+    return settings.SITE_URL + reverse("letter_verify", args=[letter.verification_code])
+
+
+def _read(field_file) -> bytes | None:
+    if not field_file:
+        return None
+    with field_file.open("rb") as handle:
+        return handle.read()
+
+
+def petition_annex(petition_id: int, title: str) -> PetitionAnnex | None:
+    petition = Petition.objects.filter(pk=petition_id).first()
+    if petition is None:
+        return None
+    counts = petition_counts(petition)
+    channels = (
+        (str(SignatureChannel.ONLINE.label), counts.online),
+        (str(SignatureChannel.FIELD.label), counts.field),
+        (str(SignatureChannel.PAPER.label), counts.paper),
+    )
+    return PetitionAnnex(
+        title=title, total=counts.total, by_region=tuple(public_region_counts(petition)),
+        by_channel=tuple((label, n) for label, n in channels if n),
+    )
+
+
+def letter_document(version: LetterVersion, *, final: bool) -> LetterDocument:
+    """Everything the renderer needs for a saved version. Signature images go only into a final letter."""
+    letter = version.letter
+    approvals, unnamed_approvals = (), 0
+    if final:
+        named, hidden = approval_times(letter, version)
+        approvals = tuple(
+            Approval(organisation=name, version_sha256=version.sha256, approved_at=at) for name, at in named
+        )
+        unnamed_approvals = len(hidden)
+    return content_document(
+        version.content, final=final, number=version.number,
+        sha256=version.sha256, verification=verification_url(letter) if final else "", approvals=approvals,
+        unnamed_approvals=unnamed_approvals,
+    )
+
+
+def content_document(
+    content: dict, *, final: bool = False, number: int = 0, sha256: str = "",
+    verification: str = "", approvals: tuple[Approval, ...] = (), unnamed_approvals: int = 0,
+) -> LetterDocument:
+    """A document from a version's content, saved or only previewed."""
+    named = [cosigner for cosigner in content["cosigners"] if cosigner["named"]]
+    organisations = Organisation.objects.in_bulk([cosigner["organisation_id"] for cosigner in named])
+    asset_ids = [cosigner["signatory"]["asset_id"] for cosigner in named if cosigner["signatory"]]
+    assets = SigningAsset.objects.in_bulk(asset_ids) if final else {}
+
+    def cosigner(entry: dict) -> Cosigner:
+        organisation = organisations.get(entry["organisation_id"])
+        signatory = entry["signatory"]
+        asset = assets.get(signatory["asset_id"]) if signatory else None
+        return Cosigner(
+            name=entry["name"], acronym=entry["acronym"],
+            logo_png=_read(organisation.logo) if organisation is not None else None,
+            signatory=Signatory(
+                name=signatory["name"], title=signatory["title"],
+                signature_png=_read(asset.signature) if asset is not None else None,
+            ) if signatory else None,
+        )
+
+    petition = content.get("petition")
+    return LetterDocument(
+        subject=content["subject"], body_markdown=content["body"], language=content["language"],
+        place=content["place"], date=date.fromisoformat(content["date"]),
+        recipients=tuple(
+            Recipient(name=t["name"], title=t["title"], institution=t["institution"], address=t["address"])
+            for t in content["targets"]
+        ),
+        cosigners=tuple(cosigner(entry) for entry in named),
+        unnamed_count=len(content["cosigners"]) - len(named),
+        final=final, version_number=number, version_sha256=sha256,
+        # The organisations that sign it, not the coalition: a coalition's existence may be private.
+        author=", ".join(entry["acronym"] or entry["name"] for entry in named),
+        verification_url=verification,
+        petition=petition_annex(petition["id"], petition["title"]) if petition else None,
+        approvals=approvals, unnamed_approvals=unnamed_approvals,
+    )
+
+
+def approval_times(letter: Letter, version: LetterVersion) -> tuple[list[tuple[str, datetime]], list[datetime]]:
+    """When each named co-signer approved this version, and when the unnamed ones did, without
+    saying who they are: for the manifest and the public verification page."""
+    named = {c["organisation_id"]: c["name"] for c in version.content["cosigners"] if c["named"]}
+    cosigners = set(version.cosigner_ids)
+    latest: dict[int, LetterDecision] = {}
+    for decision in letter.decisions.filter(organisation_id__in=cosigners).order_by("decided_at", "pk"):
+        latest[decision.organisation_id] = decision
+    shown, hidden = [], []
+    for organisation_id, decision in latest.items():
+        if decision.decision != Decision.APPROVE or decision.version_id != version.pk:
+            continue
+        if organisation_id in named:
+            shown.append((named[organisation_id], decision.decided_at))
+        else:
+            hidden.append(decision.decided_at)
+    return sorted(shown, key=lambda item: item[1]), sorted(hidden)
+
