@@ -66,3 +66,36 @@ def letter(world, campaign, target, assets):
         campaign=campaign, by=world.lead, organisation=world.lead_org,
         **letter_fields(campaign, target, [(world.lead_org, True), (world.member_org, True)]),
     )
+
+
+def run_outbox():
+    """What the worker does after a commit: deliver the outbox, which hands render jobs to Celery
+    (eager in tests). A test's own transaction never commits, so its callbacks are run here."""
+    from django.test import TestCase
+
+    from coalitions.outbox import outbox_drain
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        outbox_drain()
+
+
+def approve_all(letter, world):
+    from letters import services
+
+    for user, organisation in ((world.lead, world.lead_org), (world.org_admin, world.member_org)):
+        if organisation.pk in letter.current_version.cosigner_ids:
+            services.letter_decide(
+                letter=letter, by=user, organisation=organisation, decision="approve",
+                version_sha256=letter.current_version.sha256,
+            )
+
+
+@pytest.fixture
+def final_letter(world, letter):
+    from letters import services
+
+    approve_all(letter, world)
+    services.letter_finalise(letter=letter, by=world.lead)
+    run_outbox()
+    letter.refresh_from_db()
+    return letter
