@@ -1,10 +1,10 @@
-"""Reads about letters that views, services and the worker share."""
+"""Reads about letters and signing that views, services and the worker share."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from coalitions.models import Affiliation, AffiliationRole, Organisation, User
@@ -17,50 +17,103 @@ from .versions import signatories_changed
 
 # Signing authority ---------------------------------------------------------------------------
 
+def _signing_affiliations(**filters) -> QuerySet[Affiliation]:
+    """The organisation's active people, each marked with whether they may sign for it.
 
-def has_signing_authority(*, user, organisation: Organisation) -> bool:
-    """The organisation's admins, and the people they granted it to."""
+    Its admins always may; staff only with a grant made since they (last) joined: a person who
+    left and is invited back does not find an authority given to them before they left.
+    """
+    grant = SigningAuthority.objects.filter(
+        organisation=OuterRef("organisation"), user=OuterRef("user"), granted_at__gte=OuterRef("joined_at")
+    )
+    return (
+        Affiliation.objects.filter(user__is_active=True, **filters)
+        .annotate(granted=Exists(grant))
+        .annotate(may_sign=Q(role=AffiliationRole.ADMIN) | Q(granted=True))
+    )
+
+
+def has_signing_authority(*, user: User, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
-    if Affiliation.objects.filter(user=user, organisation=organisation, role=AffiliationRole.ADMIN).exists():
-        return True
-    return SigningAuthority.objects.filter(
-        user=user, organisation=organisation, organisation__affiliations__user=user
-    ).exists()
+    return _signing_affiliations(organisation=organisation, user=user).filter(may_sign=True).exists()
+
+
+def signing_people(organisation: Organisation) -> list[User]:
+    """Everyone who may approve letters in the organisation's name."""
+    return [
+        affiliation.user
+        for affiliation in _signing_affiliations(organisation=organisation)
+        .filter(may_sign=True)
+        .select_related("user")
+        .order_by("user__display_name", "user__pk")
+    ]
 
 
 def signing_organisation_ids(user, organisation_ids) -> set[int]:
-    """Which of these organisations `user` may approve letters for, in two queries."""
+    """Which of these organisations `user` may approve letters for, in one query."""
     if not user.is_authenticated:
         return set()
-    ids = list(organisation_ids)
-    admin = set(
-        Affiliation.objects.filter(user=user, organisation_id__in=ids, role=AffiliationRole.ADMIN).values_list(
-            "organisation_id", flat=True
-        )
+    return set(
+        _signing_affiliations(user=user, organisation_id__in=list(organisation_ids))
+        .filter(may_sign=True)
+        .values_list("organisation_id", flat=True)
     )
-    granted = set(
-        SigningAuthority.objects.filter(
-            user=user, organisation_id__in=ids, organisation__affiliations__user=user
-        ).values_list("organisation_id", flat=True)
-    )
-    return admin | granted
 
 
-def signing_people(organisation_ids) -> dict[int, list[User]]:
-    """Everyone who may approve for each organisation: its admins and those granted authority."""
-    people: dict[int, dict[int, User]] = {pk: {} for pk in organisation_ids}
-    admins = Affiliation.objects.filter(
-        organisation_id__in=list(people), role=AffiliationRole.ADMIN, user__is_active=True
-    ).select_related("user")
-    for affiliation in admins:
-        people[affiliation.organisation_id][affiliation.user_id] = affiliation.user
-    grants = SigningAuthority.objects.filter(
-        organisation_id__in=list(people), user__is_active=True, user__affiliations__organisation_id__in=list(people)
-    ).select_related("user")
-    for grant in grants:
-        people[grant.organisation_id][grant.user_id] = grant.user
-    return {pk: list(users.values()) for pk, users in people.items()}
+def signing_people_by_organisation(organisation_ids) -> dict[int, list[User]]:
+    """`signing_people` of several organisations, in one query, for the mails a letter sends."""
+    people: dict[int, list[User]] = {pk: [] for pk in organisation_ids}
+    affiliations = (
+        _signing_affiliations(organisation_id__in=list(people)).filter(may_sign=True).select_related("user")
+    )
+    for affiliation in affiliations:
+        people[affiliation.organisation_id].append(affiliation.user)
+    return people
+
+
+@dataclass
+class SigningOverview:
+    """The organisation's signing page, for one of its people."""
+
+    current: SigningAsset | None
+    pending: SigningAsset | None
+    admins: list[User]
+    # Staff with signing authority, and staff who could be given it.
+    granted: list[User]
+    grantable: list[User]
+    # Whom the viewer may upload a signature for: everyone for an admin, themselves for staff
+    # with signing authority, no one for other staff.
+    uploadable_for: list[User]
+    viewer_is_admin: bool
+
+    def shows_signature_of(self, asset: SigningAsset | None, viewer: User) -> bool:
+        """A signature image is seen by the organisation's admins and by the signatory alone."""
+        return asset is not None and (self.viewer_is_admin or asset.signatory_id == viewer.pk)
+
+
+def signing_overview(*, organisation: Organisation, viewer: User) -> SigningOverview:
+    affiliations = list(
+        _signing_affiliations(organisation=organisation).select_related("user").order_by("user__display_name", "user__pk")
+    )
+    assets = list(organisation.signing_assets.filter(retired_at__isnull=True).select_related("signatory"))
+    admins = [a.user for a in affiliations if a.role == AffiliationRole.ADMIN]
+    staff = [a for a in affiliations if a.role != AffiliationRole.ADMIN]
+    viewer_is_admin = any(user.pk == viewer.pk for user in admins)
+    viewer_may_sign = viewer_is_admin or any(a.user_id == viewer.pk and a.granted for a in staff)
+    if viewer_is_admin:
+        uploadable_for = [a.user for a in affiliations]
+    else:
+        uploadable_for = [viewer] if viewer_may_sign else []
+    return SigningOverview(
+        current=next((asset for asset in assets if asset.is_current), None),
+        pending=next((asset for asset in assets if asset.confirmed_at is None), None),
+        admins=admins,
+        granted=[a.user for a in staff if a.granted],
+        grantable=[a.user for a in staff if not a.granted],
+        uploadable_for=uploadable_for,
+        viewer_is_admin=viewer_is_admin,
+    )
 
 
 # Where each co-signer stands ------------------------------------------------------------------

@@ -274,6 +274,11 @@ STORAGES = {
 LOGO_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
 LOGO_STORED_SIZE = 512
+# A signature is a few strokes: a scan or a photo cropped to it is well under the limit.
+SIGNATURE_MAX_UPLOAD_BYTES = 1024 * 1024
+SIGNATURE_MAX_PIXELS = 4000 * 4000
+# The box a stored signature fits in: sharp when printed, and no more of a hand than a letter needs.
+SIGNATURE_STORED_SIZE = (1200, 400)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 

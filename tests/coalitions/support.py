@@ -59,6 +59,21 @@ def gif_bytes() -> bytes:
     return out.getvalue()
 
 
+def stored_image(field) -> tuple[Image.Image, bytes]:
+    """The picture a file field holds, decoded, and its bytes as stored."""
+    with field.open("rb") as file:
+        data = file.read()
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image, data
+
+
+def media_files(settings, folder: str) -> list[str]:
+    """The names of the files in a folder of the media storage."""
+    path = settings.MEDIA_ROOT / folder
+    return sorted(os.listdir(path)) if path.exists() else []
+
+
 SVG_BYTES = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'
 
 

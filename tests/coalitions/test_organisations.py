@@ -20,9 +20,11 @@ from .support import (
     db_snapshot,
     gif_bytes,
     jpeg_with_exif,
+    media_files,
     noise_jpeg,
     phone_jpeg,
     png_bytes,
+    stored_image,
 )
 
 FORM = {
@@ -182,16 +184,11 @@ def _edit(client, organisation, upload, **fields):
 def _stored_logo(organisation) -> Image.Image:
     organisation.refresh_from_db()
     assert organisation.logo.name.startswith("logos/") and organisation.logo.name.endswith(".png")
-    with organisation.logo.open("rb") as file:
-        data = file.read()
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return image, data
+    return stored_image(organisation.logo)
 
 
 def _logo_files(settings) -> list[str]:
-    folder = settings.MEDIA_ROOT / "logos"
-    return sorted(os.listdir(folder)) if folder.exists() else []
+    return media_files(settings, "logos")
 
 
 def test_png_logo_is_redrawn_as_png_no_larger_than_512(admin, client_for):
