@@ -7,4 +7,7 @@ class LettersConfig(AppConfig):
     verbose_name = _("Jointly signed letters")
 
     def ready(self):
-        from . import audit  # noqa: F401  (registers how letter activity reads)
+        from . import (
+            audit,  # noqa: F401  (registers how letter activity reads)
+            tasks,  # noqa: F401  (registers the render task wherever the outbox hands it to Celery)
+        )

@@ -182,6 +182,8 @@ def process_environ(mail_dir: Path, **extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        # Uploaded logos and signatures, which the test wrote under its own MEDIA_ROOT.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PYTHONUNBUFFERED": "1",
         **extra,
     }

@@ -18,7 +18,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-MEDIA_ROOT = VAR_DIR / "test-media"
+# A server or worker started by a test shares the files of that test (tests/worker.py).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or VAR_DIR / "test-media"
 CELERY_TASK_ALWAYS_EAGER = True
 # A worker started by a test (tests/worker.py) gets its own broker through these variables.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "memory://"

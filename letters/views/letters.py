@@ -211,7 +211,7 @@ def letter_diff(request, slug: str, campaign_slug: str, letter_id: int):
     versions = {version.number: version for version in letter.versions.all()}
     newest = max(versions)
     to_number = _number(request.GET.get("to"), newest)
-    from_number = _number(request.GET.get("from"), to_number - 1)
+    from_number = _number(request.GET.get("from"), max(to_number - 1, min(versions)))
     if to_number not in versions or from_number not in versions:
         raise Http404
     old, new = versions[from_number], versions[to_number]
