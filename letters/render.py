@@ -31,12 +31,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from fontTools.ttLib import TTFont
 from markdown_it import MarkdownIt
+from PIL import ImageFile
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from signatures.qr import qr_svg
 
 from .document import LetterDocument, PetitionAnnex, Recipient
+
+# Importing WeasyPrint tells Pillow, for the whole process, to accept cut-off images. The letters
+# embed only images re-encoded on upload; uploads must still be refused when cut off.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 MANIFEST_NAME = "approval-manifest.json"
 # Up to this many named co-signers, the letterhead shows each one's logo; beyond, one line

@@ -724,3 +724,20 @@ def test_staff_with_authority_cannot_upload_for_a_colleague(people, client_for, 
 def test_a_new_user_without_any_organisation_gets_404(people, client_for):
     stranger = UserFactory()
     assert client_for(stranger).get(URLS["signing_page"](people)).status_code == 404
+
+
+def test_a_cut_off_jpeg_is_refused_in_a_process_that_draws_letters():
+    import io
+
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    import letters.render  # noqa: F401  (WeasyPrint, once imported, would accept cut-off images)
+    from letters.assets import signature_validate
+
+    out = io.BytesIO()
+    Image.new("RGB", (400, 200), (250, 250, 250)).save(out, format="JPEG")
+    cut = out.getvalue()[: len(out.getvalue()) // 2]
+    with pytest.raises(ValidationError):
+        signature_validate(SimpleUploadedFile("signature.jpg", cut, content_type="image/jpeg"))
