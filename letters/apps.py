@@ -7,7 +7,12 @@ class LettersConfig(AppConfig):
     verbose_name = _("Jointly signed letters")
 
     def ready(self):
+        from campaigns.views.home import register_home_section
+
         from . import (
             audit,  # noqa: F401  (registers how letter activity reads)
             tasks,  # noqa: F401  (registers the render task wherever the outbox hands it to Celery)
         )
+        from .selectors import home_section
+
+        register_home_section(home_section)

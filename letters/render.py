@@ -378,7 +378,7 @@ def approval_manifest(doc: LetterDocument) -> dict:
     return {
         "subject": doc.subject,
         "language": doc.language,
-        "coalition": doc.author,
+        "cosigned_by": doc.author,
         "version": doc.version_number,
         "version_sha256": doc.version_sha256,
         "named_cosigners": [

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
+from campaigns.selectors import LIVE_CAMPAIGN_STATUSES
+from coalitions.access import coalitions_withheld_for_mfa
 from coalitions.models import Affiliation, AffiliationRole, Organisation, User
 from signatures.models import Petition, SignatureChannel
 from signatures.selectors import petition_counts, public_region_counts
 
 from .document import Approval, Cosigner, LetterDocument, PetitionAnnex, Recipient, Signatory
-from .models import Decision, Letter, LetterDecision, LetterVersion, SigningAsset, SigningAuthority
+from .models import Decision, Letter, LetterDecision, LetterStatus, LetterVersion, SigningAsset, SigningAuthority
 from .versions import signatories_changed
 
 # Signing authority ---------------------------------------------------------------------------
@@ -52,7 +54,8 @@ def signing_people(organisation: Organisation) -> list[User]:
 
 def signing_organisation_ids(user, organisation_ids) -> set[int]:
     """Which of these organisations `user` may approve letters for, in one query."""
-    if not user.is_authenticated:
+    organisation_ids = list(organisation_ids)
+    if not user.is_authenticated or not organisation_ids:
         return set()
     return set(
         _signing_affiliations(user=user, organisation_id__in=list(organisation_ids))
@@ -314,3 +317,35 @@ def approval_times(letter: Letter, version: LetterVersion) -> tuple[list[tuple[s
             hidden.append(decision.decided_at)
     return sorted(shown, key=lambda item: item[1]), sorted(hidden)
 
+
+
+# The home page ------------------------------------------------------------------------------
+
+
+def letters_awaiting_decision(user) -> list[Letter]:
+    """Open letters whose current version one of the person's organisations may approve and has not."""
+    letters = list(
+        Letter.objects.filter(
+            status=LetterStatus.DRAFT, campaign__status__in=LIVE_CAMPAIGN_STATUSES,
+            campaign__coalition__participations__organisation__affiliations__user=user,
+        )
+        .exclude(campaign__coalition__in=coalitions_withheld_for_mfa(user))
+        .distinct()
+        .select_related("current_version", "campaign__coalition")
+        .prefetch_related(Prefetch("decisions", queryset=LetterDecision.objects.select_related("version")))
+        .order_by("created_at", "pk")
+    )
+    cosigning = {pk for letter in letters for pk in letter.current_version.cosigner_ids}
+    signing_for = signing_organisation_ids(user, cosigning)
+    waiting = []
+    for letter in letters:
+        states = cosigner_states(letter, list(letter.decisions.all()))
+        letter.waiting_for = [s.name for s in states if s.organisation_id in signing_for and s.to_act]
+        if letter.waiting_for:
+            waiting.append(letter)
+    return waiting
+
+
+def home_section(user) -> dict | None:
+    letters = letters_awaiting_decision(user)
+    return {"template": "letters/includes/home_letters.html", "items": letters} if letters else None

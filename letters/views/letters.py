@@ -157,7 +157,8 @@ def _board(request, letter, *, delivery_form=None, response_form=None, respondin
         "access": access, "states": states, "readiness": selectors.letter_readiness(letter, states),
         "deciding": [state for state in states if state.may_decide],
         "versions": list(letter.versions.all()),
-        "preview": letter_preview(selectors.letter_document(version, final=False)),
+        # A finalised letter reads as it was sent; a draft with places for the signatures.
+        "preview": letter_preview(selectors.letter_document(version, final=letter.status == LetterStatus.FINAL)),
         "decisions": Decision,
         **_pdf_state(letter),
     }

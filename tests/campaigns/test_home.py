@@ -12,6 +12,7 @@ from campaigns import services
 from campaigns.models import CampaignStatus, TaskStatus
 from coalitions.audit import audit_record
 from coalitions.models import AffiliationRole, CoalitionRole
+from letters import services as letter_services
 from tests.factories import (
     AffiliationFactory,
     CampaignFactory,
@@ -153,6 +154,10 @@ def _person_with_work_in(count: int):
         for offset in (-2, 0, 3):
             TaskFactory(campaign=campaign, target=target, organisation=own, due_on=today + timedelta(days=offset))
         services.text_propose(campaign=campaign, by=lead, organisation=partner, kind="message", body="Decent work.")
+        letter_services.letter_create(
+            campaign=campaign, by=lead, organisation=partner, subject="Decent work", body="Dear Minister,",
+            language="en", place="Delhi", on=today, targets=[target], cosigners=[(partner, True), (own, True)],
+        )
     return person
 
 
@@ -160,10 +165,12 @@ def _person_with_work_in(count: int):
 def test_home_query_count_does_not_grow_with_coalitions(db, coalitions, django_assert_num_queries):
     person = _person_with_work_in(coalitions)
     client = _client(person)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         response = client.get(reverse("home"))
     assert len(response.context["coalitions"]) == coalitions
     agenda = response.context["agenda"]
     assert (len(agenda.overdue), len(agenda.today), len(agenda.this_week)) == (coalitions, coalitions, coalitions)
     assert len(response.context["votes"]) == coalitions
-    assert len(response.context["activity"]) == coalitions
+    [letters] = response.context["sections"]
+    assert len(letters["items"]) == coalitions
+    assert len(response.context["activity"]) == 2 * coalitions

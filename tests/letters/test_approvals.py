@@ -149,3 +149,14 @@ def test_only_a_lead_sends_reminders(letter, world):
     with pytest.raises(PermissionDenied):
         services.letter_remind(letter=letter, by=world.org_admin)
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_home_page_lists_letters_waiting_for_the_persons_organisation(letter, world, client_for):
+    from django.urls import reverse
+
+    page = client_for(world.org_admin).get(reverse("home")).content.decode()
+    assert "Letters waiting for your organisation" in page and letter.current_version.content["subject"] in page
+    # Staff without signing authority have nothing to decide; once approved it leaves the list.
+    assert "Letters waiting" not in client_for(world.member_staff).get(reverse("home")).content.decode()
+    _decide(letter, world.org_admin, world.member_org)
+    assert "Letters waiting" not in client_for(world.org_admin).get(reverse("home")).content.decode()

@@ -45,8 +45,9 @@ def test_the_india_letter_is_finalised_with_its_petition_annex(demo):
     _embedded(data)
     text = _text(data)
     assert "people signed the petition" in text
-    for acronym in ("NDWM", "CFTUI", "AREDS", "CWM-I", "YCW-I"):
-        assert acronym in text
+    for name in ("National Domestic Workers", "Confederation of Free Trade", "Christian Workers Movement"):
+        assert name in text
+    assert {entry["organisation"] for entry in pdf.manifest["named_cosigners"]} == {"National Domestic Workers Movement", "Confederation of Free Trade Unions of India", "Association of Rural Education and Development Service", "Christian Workers Movement India", "Young Christian Workers India"}
     assert letter.deliveries.get().response == "acknowledged"
 
 
