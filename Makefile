@@ -7,13 +7,14 @@ PORT ?= 8000
 # Links in mails point at the port actually served (`make run PORT=8080`), unless set otherwise.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-# WeasyPrint renders with pango; Noto covers Latin, French accents and Bengali; gettext compiles
-# the translations. Tests add Debian's Chromium (never a downloaded browser), docker-compose (to
-# check the compose file; no Docker engine is needed) and Caddy (to check the proxy's routes).
+# WeasyPrint renders with pango; Noto covers Latin, French accents, Bengali, Devanagari and Tamil;
+# gettext compiles the translations. Tests add Debian's Chromium (never a downloaded browser),
+# docker-compose (to check the compose file; no Docker engine is needed), Caddy (to check the
+# proxy's routes) and poppler-utils (to read the fonts and text of the letters' PDFs).
 # The benchmarks load the server with wrk, which costs little CPU beside it.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
 BENCH_PACKAGES := wrk
-TEST_PACKAGES := $(RUN_PACKAGES) chromium docker-compose caddy $(BENCH_PACKAGES)
+TEST_PACKAGES := $(RUN_PACKAGES) chromium docker-compose caddy poppler-utils $(BENCH_PACKAGES)
 
 # Installs the Debian packages in $(1) that are missing: as root with apt-get, else with sudo.
 define apt_install

@@ -136,3 +136,11 @@ def test_a_cosigner_without_signatory_gets_a_placeholder_in_a_final_letter():
     html = render.letter_html(letter_document(cosigners=(Cosigner(name="Without signatory"),)))
     assert html.count('class="letter-signature-placeholder"') == 1
     assert '<p class="letter-signature-organisation">Without signatory</p>' in html
+
+
+def test_a_french_draft_is_marked_and_numbered_in_french():
+    text = pdftotext(render.letter_pdf(letter_document(language="fr", final=False)))
+    assert "BROUILLON" in text and "DRAFT" not in text
+    assert "page 1 sur 2" in text
+    assert "version 3 · empreinte abcdef123456" in text
+    assert "et 2 autres organisations" in text
