@@ -2,7 +2,7 @@
 
 Runs against DATABASE_URL / REDIS_URL when set, otherwise a scratch SQLite database in var/.
 The signing benchmark (bench/signing.py) needs both; it uses a database and a Redis database of its own.
-The letter benchmark (bench/letters.py) needs neither: it draws PDFs from plain documents.
+The letter benchmark (bench/letters.py) draws the demo letters.
 Usage: make bench   (or: .venv/bin/python bench/run.py)
 """
 
