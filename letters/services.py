@@ -150,7 +150,7 @@ def letter_create(*, campaign: Campaign, by: User, organisation: Organisation, n
 
 
 def _locked(letter: Letter) -> Letter:
-    locked = Letter.objects.select_for_update().select_related("current_version").get(pk=letter.pk)
+    locked = Letter.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=letter.pk)
     letter.status, letter.current_version = locked.status, locked.current_version
     return letter
 
@@ -347,7 +347,7 @@ def _render_store(pdf: LetterPdf, data: bytes, manifest: dict) -> LetterPdf:
     locked = LetterPdf.objects.select_for_update().get(pk=pdf.pk)
     if locked.is_ready:
         return locked
-    letter = Letter.objects.select_for_update().select_related("campaign__coalition", "current_version").get(
+    letter = Letter.objects.select_for_update(of=("self",)).select_related("campaign__coalition", "current_version").get(
         pk=pdf.version.letter_id
     )
     if pdf.final and (letter.status != LetterStatus.FINALISING or letter.current_version_id != pdf.version_id):
@@ -380,7 +380,7 @@ def _render_failed(pdf: LetterPdf, reason: str) -> LetterPdf:
     locked.rendered_at = timezone.now()
     locked.save(update_fields=["failure", "rendered_at"])
     if pdf.final:
-        letter = Letter.objects.select_for_update().select_related("campaign__coalition", "current_version").get(
+        letter = Letter.objects.select_for_update(of=("self",)).select_related("campaign__coalition", "current_version").get(
             pk=pdf.version.letter_id
         )
         if letter.status == LetterStatus.FINALISING:

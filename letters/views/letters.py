@@ -22,11 +22,14 @@ from signatures.models import Petition
 from signatures.selectors import petition_working_title
 
 
-def _form(campaign, data=None, initial=None) -> LetterForm:
+def _form(campaign, data=None, initial=None, order=()) -> LetterForm:
+    """The letter's form; `order` puts the co-signers first, as the letterhead shows them."""
     petitions = Petition.objects.filter(campaign=campaign).prefetch_related("texts").select_related("campaign")
+    position = {pk: index for index, pk in enumerate(order)}
+    partners = sorted(partner_organisations(campaign.coalition), key=lambda o: position.get(o.pk, len(position)))
     return LetterForm(
         data, access=campaign.access, targets=list(campaign.targets.all()),
-        partners=partner_organisations(campaign.coalition),
+        partners=partners,
         petitions=[(p, petition_working_title(p, campaign.language) or p.slug) for p in petitions],
         initial=initial,
     )
@@ -96,7 +99,7 @@ def letter_edit(request, slug: str, campaign_slug: str, letter_id: int):
         "unnamed": [c["organisation_id"] for c in content["cosigners"] if not c["named"]],
         "petition": (content.get("petition") or {}).get("id"),
     }
-    form = _form(letter.campaign, request.POST or None, initial=initial)
+    form = _form(letter.campaign, request.POST or None, initial=initial, order=initial["cosigners"])
     return _compose(request, letter.campaign, form, letter=letter)
 
 

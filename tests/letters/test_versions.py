@@ -88,3 +88,19 @@ def test_a_changed_signatory_holds_finalisation_until_a_new_version(letter, worl
     readiness = letter_readiness(letter)
     assert not readiness.ready
     assert readiness.signatory_changed == [world.member_org.name]
+
+
+def test_the_edit_form_keeps_the_letterhead_order_of_the_cosigners(letter, world, client_for):
+    from django.urls import reverse
+
+    from tests.factories import ParticipationFactory
+
+    first = ParticipationFactory(coalition=world.coalition, role="member").organisation
+    first.name = "AAA first by name"
+    first.save()
+    campaign = letter.campaign
+    url = reverse("letter_edit", args=[campaign.coalition.slug, campaign.slug, letter.pk])
+    form = client_for(world.lead).get(url).context["form"]
+    choices = [pk for pk, _label in form.fields["cosigners"].choices]
+    assert choices[:2] == letter.current_version.cosigner_ids
+    assert choices[2] == first.pk
