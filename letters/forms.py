@@ -190,7 +190,7 @@ class PersonField(forms.TypedChoiceField):
 class SigningAssetForm(forms.Form):
     signatory = PersonField(label=_("Who signs"))
     name = forms.CharField(label=_("Name as printed under the signature"), max_length=200)
-    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("For example: General Secretary."))
+    title = forms.CharField(label=_("Signatory's title"), max_length=200, help_text=_("For example: General Secretary."))
     signature = forms.FileField(
         label=_("Signature image"), widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Outcome, Target, Task
@@ -126,12 +127,23 @@ class LetterDecision(AppendOnlyModel):
         ordering = ["-decided_at", "-pk"]
 
 
+def pdf_upload_path(instance: "LetterPdf", filename: str) -> str:
+    # Random names: a letter carries signatures, and no file name says which letter it is.
+    return f"letters/{uuid.uuid4().hex}.pdf"
+
+
+# LetterPdf.failure: a code, then (for missing glyphs) the characters.
+FAILED_GLYPHS = "glyphs"
+FAILED_TIMEOUT = "timeout"
+FAILED_OTHER = "render"
+
+
 class LetterPdf(models.Model):
     """A rendering of a version by the worker: drafts on demand, and the one final PDF."""
 
     version = models.ForeignKey(LetterVersion, on_delete=models.CASCADE, related_name="pdfs")
     final = models.BooleanField(default=False)
-    file = models.FileField(upload_to="letters/", blank=True)
+    file = models.FileField(upload_to=pdf_upload_path, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     size = models.PositiveIntegerField(default=0)
     manifest = models.JSONField(default=dict, blank=True)
@@ -146,6 +158,18 @@ class LetterPdf(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.rendered_at is not None and not self.failure
+
+    def failure_message(self) -> str:
+        """Why it could not be drawn, in the reader's language (the worker keeps only a code)."""
+        kind, _sep, detail = self.failure.partition(":")
+        if kind == FAILED_GLYPHS:
+            return gettext(
+                "The letter's fonts cannot print these characters: %(characters)s. Remove or replace them, "
+                "save a new version and have it approved."
+            ) % {"characters": " ".join(detail)}
+        if kind == FAILED_TIMEOUT:
+            return gettext("Drawing the letter took too long. Try again; if it happens again, shorten the letter.")
+        return gettext("The letter could not be drawn. Try again in a moment.")
 
 
 def signature_upload_path(instance: "SigningAsset", filename: str) -> str:

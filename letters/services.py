@@ -26,6 +26,8 @@ from coalitions.outbox import outbox_job
 
 from .assets import signature_reencode
 from .models import (
+    FAILED_GLYPHS,
+    FAILED_OTHER,
     Decision,
     DeliveryMethod,
     Letter,
@@ -269,6 +271,10 @@ def letter_remind(*, letter: Letter, by: User) -> int:
 
 
 def _render_request(version: LetterVersion, *, final: bool, by: User) -> LetterPdf:
+    previous = LetterPdf.objects.filter(version=version, final=final).exclude(file="").first()
+    if previous is not None:
+        # A draft drawn again replaces its file; the old one goes once this commits.
+        transaction.on_commit(lambda name=previous.file.name: previous.file.storage.delete(name))
     pdf, _created = LetterPdf.objects.update_or_create(
         version=version, final=final,
         defaults={
@@ -336,8 +342,11 @@ def letter_pdf_render(*, pdf_id: int) -> LetterPdf | None:
     document = letter_document(pdf.version, final=pdf.final)
     try:
         data = render.letter_pdf(document)
-    except render.RenderError as error:
-        return _render_failed(pdf, str(error))
+    except render.MissingGlyphs as error:
+        return _render_failed(pdf, f"{FAILED_GLYPHS}:{''.join(sorted(error.characters))}")
+    except render.RenderError:
+        logger.exception("Letter PDF %s could not be drawn", pdf.pk)
+        return _render_failed(pdf, FAILED_OTHER)
     manifest = render.approval_manifest(document) if pdf.final else {}
     return _render_store(pdf, data, manifest)
 
@@ -376,7 +385,7 @@ def letter_pdf_failed(*, pdf_id: int, reason: str) -> LetterPdf | None:
 def _render_failed(pdf: LetterPdf, reason: str) -> LetterPdf:
     """A final letter that cannot be drawn as written goes back to the lead, with the reason."""
     locked = LetterPdf.objects.select_for_update().get(pk=pdf.pk)
-    locked.failure = reason or _("The letter could not be drawn.")
+    locked.failure = reason
     locked.rendered_at = timezone.now()
     locked.save(update_fields=["failure", "rendered_at"])
     if pdf.final:

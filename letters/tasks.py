@@ -1,8 +1,8 @@
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.utils.translation import gettext as _
 
 from . import services
+from .models import FAILED_TIMEOUT
 
 # A letter renders in about a second; one that takes far longer is stuck or hostile. The hard
 # limit kills the worker process if the soft one cannot interrupt WeasyPrint.
@@ -15,4 +15,4 @@ def letter_pdf_render(pdf_id: int) -> None:
     try:
         services.letter_pdf_render(pdf_id=pdf_id)
     except SoftTimeLimitExceeded:
-        services.letter_pdf_failed(pdf_id=pdf_id, reason=_("Drawing the letter took too long."))
+        services.letter_pdf_failed(pdf_id=pdf_id, reason=FAILED_TIMEOUT)

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('final', models.BooleanField(default=False)),
-                ('file', models.FileField(blank=True, upload_to='letters/')),
+                ('file', models.FileField(blank=True, upload_to=letters.models.pdf_upload_path)),
                 ('sha256', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('size', models.PositiveIntegerField(default=0)),
                 ('manifest', models.JSONField(blank=True, default=dict)),

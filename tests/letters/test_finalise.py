@@ -144,7 +144,7 @@ def test_a_finalised_letter_no_longer_changes(world, final_letter, campaign, tar
     assert LetterDecision.objects.filter(decision="withdraw").count() == 0
 
 
-def test_a_letter_the_fonts_cannot_print_goes_back_to_its_lead(world, campaign, target, assets):
+def test_a_letter_the_fonts_cannot_print_goes_back_to_its_lead(world, campaign, target, assets, client_for):
     letter = services.letter_create(
         campaign=campaign, by=world.lead, organisation=world.lead_org,
         # Linear B: no font the letters name has it.
@@ -156,5 +156,8 @@ def test_a_letter_the_fonts_cannot_print_goes_back_to_its_lead(world, campaign, 
     letter.refresh_from_db()
     assert letter.status == LetterStatus.DRAFT
     pdf = LetterPdf.objects.get(final=True)
-    assert pdf.failure and not pdf.file
+    assert pdf.failure == "glyphs:\U00010000" and not pdf.file
     assert AuditEntry.objects.filter(action="letter.render_failed").exists()
+    url = reverse("letter_detail", args=[campaign.coalition.slug, campaign.slug, letter.pk])
+    page = client_for(world.lead).get(url).content.decode()
+    assert "cannot print these characters: \U00010000" in page

@@ -59,3 +59,19 @@ def test_a_malformed_hash_is_explained_and_kept(client):
     assert response.status_code == 200
     assert b"64 letters" in response.content
     assert b'value="abc123"' in response.content
+
+
+def test_a_draft_drawn_again_replaces_its_file(world, letter, django_capture_on_commit_callbacks):
+    from letters import services
+    from tests.letters.conftest import run_outbox
+
+    services.letter_draft_request(letter=letter, by=world.lead)
+    run_outbox()
+    first = LetterPdf.objects.get(final=False)
+    storage, name = first.file.storage, first.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.letter_draft_request(letter=letter, by=world.lead)
+    run_outbox()
+    again = LetterPdf.objects.get(final=False)
+    assert again.is_ready and again.file.name != name
+    assert not storage.exists(name) and storage.exists(again.file.name)
