@@ -113,6 +113,20 @@ BANGLADESH_BODY = """মাননীয় মন্ত্রী,
 বিনীত,"""
 
 
+def _unwrapped(text: str) -> str:
+    """The demo's bodies are wrapped here for reading; people type a paragraph as one line."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        joined: list[str] = []
+        for line in paragraph.split("\n"):
+            if line.startswith("- ") or not joined:
+                joined.append(line)
+            else:
+                joined[-1] += " " + line
+        paragraphs.append("\n".join(joined))
+    return "\n\n".join(paragraphs)
+
+
 def load() -> None:
     _india()
     _pamusab()
@@ -180,7 +194,7 @@ def _decide(letter: Letter, login: str, decision: str = "approve", comment: str 
 
 def _fields(campaign: Campaign, *, subject, body, language, place, on, target, cosigners, petition=None) -> dict:
     return {
-        "subject": subject, "body": body, "language": language, "place": place, "on": on,
+        "subject": subject, "body": _unwrapped(body), "language": language, "place": place, "on": on,
         "targets": [Target.objects.get(campaign=campaign, name=target)],
         "cosigners": [(_organisation(login), named) for login, named in cosigners], "petition": petition,
     }

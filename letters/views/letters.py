@@ -15,7 +15,7 @@ from coalitions.models import Organisation
 from letters import selectors, services
 from letters.access import get_letter_for_user
 from letters.forms import DecisionForm, DeliveryForm, LetterForm, ResponseForm
-from letters.models import Decision, LetterDelivery, LetterPdf, LetterStatus
+from letters.models import Decision, LetterDelivery, LetterPdf, LetterStatus, content_hash
 from letters.preview import letter_preview
 from letters.versions import version_changes, version_content
 from signatures.models import Petition
@@ -39,14 +39,15 @@ def _first_error(form) -> str:
     return next(iter(form.errors.values()))[0]
 
 
-def _draft_preview(campaign, form: LetterForm) -> str:
+def _draft_preview(campaign, form: LetterForm, letter) -> str:
     """The letter as the form would save it, drawn with the letter's own template."""
     fields = form.service_fields()
     content = version_content(
         subject=fields["subject"], body=fields["body"], language=fields["language"], place=fields["place"],
         on=fields["on"], targets=fields["targets"], cosigners=fields["cosigners"], petition=fields["petition"],
     )
-    return letter_preview(selectors.content_document(content))
+    number = letter.current_version.number + 1 if letter is not None else 1
+    return letter_preview(selectors.content_document(content, number=number, sha256=content_hash(content)))
 
 
 def _initial_body(campaign) -> str:
@@ -107,7 +108,7 @@ def _compose(request, campaign, form: LetterForm, letter):
     preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            preview = _draft_preview(campaign, form)
+            preview = _draft_preview(campaign, form, letter)
         else:
             fields = form.service_fields()
             try:
