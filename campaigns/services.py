@@ -69,9 +69,10 @@ def _require_partner(coalition: Coalition, organisation: Organisation) -> None:
         raise DomainError(_("%(organisation)s is not a member of this coalition.") % {"organisation": organisation})
 
 
-def _record(campaign: Campaign, by: User, action: str, **data) -> None:
+def _record(campaign: Campaign, by: User, action: str, topics=(), **data) -> None:
     audit_record(
-        coalition=campaign.coalition, actor=by, action=action, data={"campaign": campaign.title, **data}
+        coalition=campaign.coalition, actor=by, action=action, data={"campaign": campaign.title, **data},
+        topics=[f"campaign:{campaign.pk}", *topics],
     )
 
 
@@ -242,7 +243,7 @@ def text_withdraw(*, version: TextVersion, by: User) -> TextVersion:
 def target_create(*, campaign: Campaign, by: User, **fields) -> Target:
     _acting(by, campaign.coalition)
     target = Target.objects.create(campaign=campaign, **{key: fields[key] for key in TARGET_FIELDS if key in fields})
-    _record(campaign, by, "target.added", target=target.name)
+    _record(campaign, by, "target.added", topics=[f"target:{target.pk}"], target=target.name)
     return target
 
 
@@ -253,7 +254,7 @@ def target_update(*, target: Target, by: User, **fields) -> Target:
         if key in fields:
             setattr(target, key, fields[key])
     target.save()
-    _record(target.campaign, by, "target.updated", target=target.name)
+    _record(target.campaign, by, "target.updated", topics=[f"target:{target.pk}"], target=target.name)
     return target
 
 
@@ -281,7 +282,7 @@ def _stance_record(*, access, target, by, organisation, stance, assessed_on, evi
         evidence=evidence.strip(),
     )
     _record(
-        target.campaign, by, "stance.assessed", target=target.name, stance=int(stance),
+        target.campaign, by, "stance.assessed", topics=[f"target:{target.pk}"], target=target.name, stance=int(stance),
         organisation=organisation.short_name, on=assessed_on.isoformat(),
     )
     return assessment
@@ -305,7 +306,7 @@ def target_organisation_set(*, target: Target, by: User, organisation: Organisat
     except IntegrityError as error:
         # Another request made someone else the lead at the same moment.
         raise DomainError(_("Another organisation has just taken the lead on this target.")) from error
-    _record(target.campaign, by, "target.organisation_set", target=target.name, organisation=organisation.short_name, role=role)
+    _record(target.campaign, by, "target.organisation_set", topics=[f"target:{target.pk}"], target=target.name, organisation=organisation.short_name, role=role)
     return placement
 
 
@@ -314,7 +315,7 @@ def target_organisation_remove(*, target: Target, by: User, organisation: Organi
     _acting(by, target.campaign.coalition, organisation)
     deleted, _rows = TargetOrganisation.objects.filter(target=target, organisation=organisation).delete()
     if deleted:
-        _record(target.campaign, by, "target.organisation_removed", target=target.name, organisation=organisation.short_name)
+        _record(target.campaign, by, "target.organisation_removed", topics=[f"target:{target.pk}"], target=target.name, organisation=organisation.short_name)
 
 
 # Outreach plan -------------------------------------------------------------------------------
@@ -382,10 +383,18 @@ def task_plan(
         due_on=due_on, notes=notes.strip(), created_by=by, follow_up_of=follow_up_of,
     )
     _record(
-        campaign, by, "task.planned", target=target.name, organisation=organisation.short_name,
+        campaign, by, "task.planned", topics=_task_topics(task), target=target.name, organisation=organisation.short_name,
         channel=channel, due=due_on.isoformat(),
     )
     return task
+
+
+def _task_topics(*tasks: Task | None) -> list[str]:
+    topics = []
+    for task in tasks:
+        if task is not None:
+            topics += [f"task:{task.pk}", f"target:{task.target_id}"]
+    return topics
 
 
 def _task_access(task: Task, by: User) -> CoalitionAccess:
@@ -400,7 +409,7 @@ def task_update(*, task: Task, by: User, **fields) -> Task:
         if key in fields:
             setattr(task, key, fields[key].strip() if key == "notes" else fields[key])
     task.save()
-    _record(task.campaign, by, "task.updated", target=task.target.name, organisation=task.organisation.short_name)
+    _record(task.campaign, by, "task.updated", topics=_task_topics(task), target=task.target.name, organisation=task.organisation.short_name)
     return task
 
 
@@ -419,7 +428,7 @@ def task_status_set(*, task: Task, by: User, status: str, blocked_reason: str = 
     task.completed_at = None
     task.save(update_fields=["status", "blocked_reason", "completed_at"])
     _record(
-        task.campaign, by, "task.status_changed", target=task.target.name, organisation=task.organisation.short_name,
+        task.campaign, by, "task.status_changed", topics=_task_topics(task), target=task.target.name, organisation=task.organisation.short_name,
         old=old, new=status, reason=task.blocked_reason,
     )
     return task
@@ -468,7 +477,7 @@ def task_complete(
     task.completed_at = timezone.now()
     task.save(update_fields=["status", "blocked_reason", "completed_at"])
     _record(
-        task.campaign, by, "task.completed", target=task.target.name, organisation=task.organisation.short_name,
+        task.campaign, by, "task.completed", topics=_task_topics(task, log.follow_up), target=task.target.name, organisation=task.organisation.short_name,
         outcome=outcome, follow_up=next_step_due.isoformat() if next_step_due else "",
     )
     return log

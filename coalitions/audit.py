@@ -69,8 +69,13 @@ def _role_label(code: str) -> str:
         return code
 
 
-def audit_record(*, coalition: Coalition, actor: User | None, action: str, data: dict | None = None) -> AuditEntry:
-    """Append an entry; must run inside the caller's transaction so that both commit together."""
+def audit_record(
+    *, coalition: Coalition, actor: User | None, action: str, data: dict | None = None, topics=()
+) -> AuditEntry:
+    """Append an entry; must run inside the caller's transaction so that both commit together.
+
+    `topics` name the objects the change touched, as "<kind>:<id>"; the coalition itself is always
+    one of them, so that every page of the coalition may follow it."""
     # The UPDATE locks the coalition row until commit, so sequence numbers are handed out one
     # at a time with no gaps that a reconnecting client could mistake for lost events.
     Coalition.objects.filter(pk=coalition.pk).update(last_event_seq=F("last_event_seq") + 1)
@@ -87,6 +92,7 @@ def audit_record(*, coalition: Coalition, actor: User | None, action: str, data:
         actor_name=actor.display_name if actor else "",
         action=action,
         data=data,
+        topics=[f"coalition:{coalition.pk}", *topics],
     )
     transaction.on_commit(lambda: _nudge(coalition.pk, seq))
     return entry

@@ -314,6 +314,8 @@ class AuditEntry(AppendOnlyModel):
     actor_name = models.CharField(max_length=200)
     action = models.CharField(max_length=64)
     data = models.JSONField(default=dict)
+    # The objects the change touched ("campaign:3", "task:12"): pages showing one of them refresh it.
+    topics = models.JSONField(default=list)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["coalition", "seq"], name="audit_seq_unique")]

@@ -68,6 +68,7 @@ def _record(letter: Letter, by: User | None, action: str, **data) -> None:
     audit_record(
         coalition=letter.campaign.coalition, actor=by, action=action,
         data={"campaign": letter.campaign.title, "letter": subject, **data},
+        topics=[f"campaign:{letter.campaign_id}", f"letter:{letter.pk}"],
     )
 
 

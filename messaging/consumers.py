@@ -3,6 +3,11 @@
 A client says which sequence number it saw last (`?after=N`); the socket sends every entry after
 it, then one more batch at each nudge from the channel layer or each `{"type": "sync"}` from the
 client. A client too far behind is told to reload instead.
+
+Every LIVE_HEARTBEAT_SECONDS the socket also catches up by itself and then sends a ping: a nudge
+the layer lost is made up for, access is checked again (a removed organisation is cut off within
+one beat even if no event reaches it), and a client that hears nothing for a few beats knows the
+link is dead and reconnects.
 """
 
 import asyncio
@@ -38,6 +43,7 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
         self.group = coalition_group(self.coalition.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.heartbeat = asyncio.create_task(self.beat())
         after = self._after_from_query()
         if after is None:
             self.last_seq = self.coalition.last_event_seq
@@ -47,6 +53,8 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
             await self.catch_up()
 
     async def disconnect(self, code):
+        if getattr(self, "heartbeat", None):
+            self.heartbeat.cancel()
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -66,21 +74,31 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
         if event.get("seq", 0) > self.last_seq:
             await self.catch_up()
 
-    async def catch_up(self):
+    async def beat(self):
+        while True:
+            await asyncio.sleep(settings.LIVE_HEARTBEAT_SECONDS)
+            if await self.catch_up():
+                await self.send_json({"type": "ping", "seq": self.last_seq})
+            else:
+                return
+
+    async def catch_up(self) -> bool:
+        """Sends what the client has not seen; False once the socket is closed for lost access."""
         async with self.lock:
             batch = await database_sync_to_async(self._entries_after)(self.last_seq)
             if batch is None:
                 await self.close(code=CLOSE_FORBIDDEN)
-                return
+                return False
             entries, current = batch
             # A client ahead of the trail (e.g. after a restore from backup) would miss what follows.
             if len(entries) > CATCH_UP_LIMIT or self.last_seq > current:
                 self.last_seq = current
                 await self.send_json({"type": "snapshot_required", "seq": current})
-                return
+                return True
             for entry in entries:
                 await self.send_json(entry)
                 self.last_seq = entry["seq"]
+            return True
 
     def _after_from_query(self) -> int | None:
         values = parse_qs(self.scope.get("query_string", b"").decode()).get("after")
@@ -130,6 +148,7 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
                         "action": entry.action,
                         "text": describe_entry(entry),
                         "at": entry.created_at.isoformat(),
+                        "topics": entry.topics,
                     }
                     for entry in entries
                 ],

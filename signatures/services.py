@@ -53,6 +53,7 @@ def _record(petition: Petition, by: User, action: str, **data) -> None:
         actor=by,
         action=action,
         data={"petition": petition.slug, "campaign": petition.campaign.title, **data},
+        topics=[f"campaign:{petition.campaign_id}", f"petition:{petition.pk}"],
     )
 
 

@@ -303,6 +303,8 @@ OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "7"))
 OUTBOX_HEALTH_MAX_WAIT_MINUTES = int(os.environ.get("OUTBOX_HEALTH_MAX_WAIT_MINUTES", "15"))
 # An unfinished import keeps the rows of its file (maybe people's contact details) this long.
 IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", "2"))
+# How often a live socket checks access and catches up by itself, and tells the client it lives.
+LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "20"))
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2.0"))
 
 SESSION_COOKIE_HTTPONLY = True

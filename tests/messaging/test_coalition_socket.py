@@ -122,6 +122,7 @@ def snapshot(world, language: str) -> list[dict]:
                 "action": entry.action,
                 "text": describe_entry(entry),
                 "at": entry.created_at.isoformat(),
+                "topics": entry.topics,
             }
             for entry in entries
         ]
