@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Live events and messages")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers how discussion activity reads)

@@ -12,13 +12,15 @@ class SpeakingForForm(forms.Form):
     """
 
     organisation = forms.TypedChoiceField(label=_("On behalf of"), coerce=int, required=False)
+    # Observers decide nothing; where they may still speak (a discussion), a form says so.
+    observers_speak = False
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations: dict[int, Organisation] = {
             p.organisation_id: p.organisation
             for p in sorted(access.participations, key=lambda p: p.organisation.name.lower())
-            if p.role != CoalitionRole.OBSERVER
+            if self.observers_speak or p.role != CoalitionRole.OBSERVER
         }
         field = self.fields["organisation"]
         field.choices = [("", "")] + [(pk, org.name) for pk, org in self.organisations.items()]
