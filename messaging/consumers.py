@@ -24,9 +24,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import translation
 
+from campaigns.models import Campaign
 from coalitions.access import check_coalition_access, get_coalition_for_user
 from coalitions.audit import coalition_group, describe_entry
 from coalitions.selectors import audit_entries_after
+
+from .presence import presence_store
 
 CATCH_UP_LIMIT = 200
 CLOSE_FORBIDDEN = 4403
@@ -55,6 +58,9 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "heartbeat", None):
             self.heartbeat.cancel()
+        if getattr(self, "presence", None):
+            await database_sync_to_async(presence_store().leave)(self.presence["campaign"], self.scope["user"].pk)
+            await self.presence_announce()
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -67,8 +73,48 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
-        if isinstance(content, dict) and content.get("type") == "sync":
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "sync":
             await self.catch_up()
+        elif content.get("type") == "presence" and isinstance(content.get("campaign"), int):
+            self.presence = await database_sync_to_async(self._presence_for)(content["campaign"])
+            await self.send_presence()
+            await self.presence_announce()
+
+    async def presence_announce(self):
+        """Tells the others on the campaign at once; a lost message waits for their next beat."""
+        if getattr(self, "presence", None):
+            await self.channel_layer.group_send(
+                self.group, {"type": "presence.changed", "campaign": self.presence["campaign"]}
+            )
+
+    async def presence_changed(self, event):
+        if getattr(self, "presence", None) and event.get("campaign") == self.presence["campaign"]:
+            await self.send_presence()
+
+    async def send_presence(self):
+        """Marks this person present on the campaign they look at, and says who else is."""
+        if not getattr(self, "presence", None):
+            return
+        campaign_id, label = self.presence["campaign"], self.presence["label"]
+        store = presence_store()
+
+        def mark_and_read():
+            store.mark(campaign_id, self.scope["user"].pk, label, settings.LIVE_PRESENCE_TTL_SECONDS)
+            return store.here(campaign_id)
+
+        people = await database_sync_to_async(mark_and_read)()
+        await self.send_json({"type": "presence", "campaign": campaign_id, "people": people})
+
+    def _presence_for(self, campaign_id: int) -> dict | None:
+        """Only a campaign of this socket's coalition; the person is named, never by their address."""
+        if not Campaign.objects.filter(pk=campaign_id, coalition=self.coalition).exists():
+            return None
+        user = self.scope["user"]
+        organisation = self.coalition.access.participations[0].organisation
+        label = {"id": user.pk, "name": user.name_at(organisation), "organisation": organisation.short_name}
+        return {"campaign": campaign_id, "label": label}
 
     async def coalition_nudge(self, event):
         if event.get("seq", 0) > self.last_seq:
@@ -79,6 +125,7 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(settings.LIVE_HEARTBEAT_SECONDS)
             if await self.catch_up():
                 await self.send_json({"type": "ping", "seq": self.last_seq})
+                await self.send_presence()
             else:
                 return
 

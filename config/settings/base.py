@@ -305,6 +305,8 @@ OUTBOX_HEALTH_MAX_WAIT_MINUTES = int(os.environ.get("OUTBOX_HEALTH_MAX_WAIT_MINU
 IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", "2"))
 # How often a live socket checks access and catches up by itself, and tells the client it lives.
 LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "20"))
+# A person stays "here now" on a campaign this long after their socket last said so.
+LIVE_PRESENCE_TTL_SECONDS = float(os.environ.get("LIVE_PRESENCE_TTL_SECONDS", "45"))
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2.0"))
 
 SESSION_COOKIE_HTTPONLY = True

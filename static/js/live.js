@@ -12,6 +12,7 @@
   const anchor = feed || notice;
   if (!anchor || !("WebSocket" in window)) return;
   const status = document.querySelector("[data-live-status]");
+  const presence = document.querySelector("[data-live-presence]");
   let lastSeq = parseInt(anchor.dataset.seq || "0", 10);
   let delay = 1000;
   let socket;
@@ -143,6 +144,13 @@
     scheduleRefresh();
   }
 
+  // Who else is on this campaign now, by name and organisation (the server never sends addresses).
+  function showPresence(people) {
+    if (!presence) return;
+    presence.textContent = presence.dataset.label + " " + people.map((person) => `${person.name} (${person.organisation})`).join(", ");
+    presence.hidden = people.length === 0;
+  }
+
   function listen() {
     clearTimeout(watchdog);
     watchdog = setTimeout(() => socket.close(), SILENCE_MS);
@@ -158,13 +166,19 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + anchor.dataset.socket + "?after=" + lastSeq);
-    socket.onopen = () => { delay = 1000; setStatus("on"); listen(); };
+    socket.onopen = () => {
+      delay = 1000;
+      setStatus("on");
+      listen();
+      if (presence) socket.send(JSON.stringify({ type: "presence", campaign: parseInt(presence.dataset.campaign, 10) }));
+    };
     socket.onmessage = (message) => {
       listen();
       const event = JSON.parse(message.data);
       if (event.type === "event") show(event);
       else if (event.type === "snapshot_required") snapshot(event.seq);
       else if (event.type === "hello") lastSeq = Math.max(lastSeq, event.seq);
+      else if (event.type === "presence") showPresence(event.people);
     };
     socket.onclose = (close) => {
       clearTimeout(watchdog);

@@ -67,6 +67,9 @@ def test_the_board_follows_a_partners_changes_in_place_and_after_a_cut(server, n
 
     a = _signed_in(new_context, server, world.lead)
     a.goto(server.url + reverse("task_complete", args=[world.coalition.slug, campaign.slug, tasks[0].pk]))
+    # Each sees the other is on the campaign now, by name and organisation.
+    expect(b.locator("[data-live-presence]")).to_contain_text(f"{world.lead} ({world.lead_org.short_name})")
+    expect(a.locator("[data-live-presence]")).to_contain_text(str(world.member_staff))
     a.get_by_label("Summary").fill("The Secretary agreed to table it.")
     a.get_by_label("Outcome").select_option("committed")
     a.locator("form.stacked button.primary, form button[type=submit].primary").first.click()
