@@ -423,3 +423,23 @@ def test_csv_carries_the_outcome_and_summary_of_the_check_off(world, campaign, p
 
     [row] = [row for row in rows if row[0] == "Council of Bishops"]
     assert row[-3:] == [_today().isoformat(), "Committed", "The bishop will speak on Sunday."]
+
+
+def test_an_open_task_can_be_passed_on_by_whatsapp_with_prepared_text(world, campaign, target, client_for):
+    from datetime import date
+    from urllib.parse import parse_qs, urlparse
+
+    from django.urls import reverse
+
+    from campaigns import services
+
+    task = services.task_plan(
+        campaign=campaign, by=world.lead, target=target, organisation=world.lead_org, channel="meeting",
+        due_on=date(2026, 12, 20),
+    )
+    page = client_for(world.observer).get(reverse("plan_board", args=[world.coalition.slug, campaign.slug]))
+    link = next(a for a in page.content.decode().split('href="')[1:] if a.startswith("https://wa.me/"))
+    text = parse_qs(urlparse(link[: link.index('"')].replace("&amp;", "&")).query)["text"][0]
+    assert f"{world.lead_org.short_name} contacts {target.name} (Meeting) by 20 Dec 2026." in text
+    assert text.endswith(reverse("task_edit", args=[world.coalition.slug, campaign.slug, task.pk]))
+    assert world.lead.email not in text
