@@ -160,3 +160,16 @@ def test_the_home_page_lists_letters_waiting_for_the_persons_organisation(letter
     assert "Letters waiting" not in client_for(world.member_staff).get(reverse("home")).content.decode()
     _decide(letter, world.org_admin, world.member_org)
     assert "Letters waiting" not in client_for(world.org_admin).get(reverse("home")).content.decode()
+
+
+def test_who_is_still_to_approve_can_be_passed_on_by_whatsapp(letter, world, client_for):
+    from urllib.parse import parse_qs, urlparse
+
+    from django.urls import reverse
+
+    campaign = letter.campaign
+    page = client_for(world.lead).get(reverse("letter_detail", args=[campaign.coalition.slug, campaign.slug, letter.pk]))
+    link = next(a for a in page.content.decode().split('href="')[1:] if a.startswith("https://wa.me/"))
+    text = parse_qs(urlparse(link[: link.index('"')].replace("&amp;", "&")).query)["text"][0]
+    assert "waits for the approval of version 1 by" in text and world.member_org.name in text
+    assert world.org_admin.email not in text
