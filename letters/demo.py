@@ -13,6 +13,7 @@ import random
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from campaigns.demo import BANGLADESH, INDIA, PAMUSAB
@@ -255,7 +256,7 @@ def _pamusab() -> None:
         campaign=campaign, by=_user("rmcs"), organisation=_organisation("rmcs"),
         **_fields(
             campaign, subject="Position commune de la PAMUSAB sur la carte d'assistance médicale (CAM)",
-            body=PAMUSAB_BODY, language="fr", place="Bujumbura", on=date.today(),
+            body=PAMUSAB_BODY, language="fr", place="Bujumbura", on=timezone.localdate(),
             target="Ministère de la santé publique et de la lutte contre le Sida",
             cosigners=[("rmcs", True), ("spt", True), ("sts", True)],
         ),
@@ -277,7 +278,7 @@ def _bangladesh() -> None:
         campaign=campaign, by=_user("bnwlrn"), organisation=_organisation("bnwlrn"),
         **_fields(
             campaign, subject="সরকার-সমর্থিত কৃষি কাজে নারী দিনমজুরদের সমান মজুরি", body=BANGLADESH_BODY, language="bn",
-            place="ঢাকা", on=date.today(), target="Ministry of Women and Children Affairs",
+            place="ঢাকা", on=timezone.localdate(), target="Ministry of Women and Children Affairs",
             # The char women's forum works where speaking up is risky: it co-signs without being named.
             cosigners=[("bnwlrn", True), ("bnksu", True), ("bnnage", True), ("bncwf", False)],
         ),

@@ -19,6 +19,8 @@ class Cosigner:
     acronym: str = ""
     logo_png: bytes | None = None
     signatory: Signatory | None = None
+    # On a page, the logo is the site's own address of it (the browser keeps it); a PDF embeds bytes.
+    logo_url: str = ""
 
 
 @dataclass(frozen=True)

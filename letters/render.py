@@ -126,7 +126,7 @@ def markdown_html(text: str) -> SafeString:
 class PaperCosigner:
     name: str
     acronym: str
-    logo: str  # data: address, or "" to print the name
+    logo: str  # data: address (or the site's address, on a page), or "" to print the name
     signatory_name: str
     signatory_title: str
     signature: str  # data: address, or "" for the placeholder
@@ -178,7 +178,7 @@ def letter_paper(doc: LetterDocument) -> Paper:
         PaperCosigner(
             name=cosigner.name,
             acronym=cosigner.acronym,
-            logo=_png(cosigner.logo_png),
+            logo=cosigner.logo_url or _png(cosigner.logo_png),
             signatory_name=cosigner.signatory.name if cosigner.signatory else "",
             signatory_title=cosigner.signatory.title if cosigner.signatory else "",
             # A draft goes round for comments: it never carries anyone's signature.

@@ -240,7 +240,7 @@ def petition_annex(petition_id: int, title: str) -> PetitionAnnex | None:
     )
 
 
-def letter_document(version: LetterVersion, *, final: bool) -> LetterDocument:
+def letter_document(version: LetterVersion, *, final: bool, on_screen: bool = False) -> LetterDocument:
     """Everything the renderer needs for a saved version. Signature images go only into a final letter."""
     letter = version.letter
     approvals, unnamed_approvals = (), 0
@@ -253,27 +253,33 @@ def letter_document(version: LetterVersion, *, final: bool) -> LetterDocument:
     return content_document(
         version.content, final=final, number=version.number,
         sha256=version.sha256, verification=verification_url(letter) if final else "", approvals=approvals,
-        unnamed_approvals=unnamed_approvals,
+        unnamed_approvals=unnamed_approvals, on_screen=on_screen,
     )
 
 
 def content_document(
     content: dict, *, final: bool = False, number: int = 0, sha256: str = "",
-    verification: str = "", approvals: tuple[Approval, ...] = (), unnamed_approvals: int = 0,
+    verification: str = "", approvals: tuple[Approval, ...] = (), unnamed_approvals: int = 0, on_screen: bool = False,
 ) -> LetterDocument:
-    """A document from a version's content, saved or only previewed."""
+    """A document from a version's content, saved or only previewed.
+
+    `on_screen`: for a page, which links the logos rather than embedding them and never shows a
+    signature image (the PDF carries those), so that a phone loads no image twice.
+    """
     named = [cosigner for cosigner in content["cosigners"] if cosigner["named"]]
     organisations = Organisation.objects.in_bulk([cosigner["organisation_id"] for cosigner in named])
     asset_ids = [cosigner["signatory"]["asset_id"] for cosigner in named if cosigner["signatory"]]
-    assets = SigningAsset.objects.in_bulk(asset_ids) if final else {}
+    assets = SigningAsset.objects.in_bulk(asset_ids) if final and not on_screen else {}
 
     def cosigner(entry: dict) -> Cosigner:
         organisation = organisations.get(entry["organisation_id"])
         signatory = entry["signatory"]
         asset = assets.get(signatory["asset_id"]) if signatory else None
+        has_logo = organisation is not None and bool(organisation.logo)
         return Cosigner(
             name=entry["name"], acronym=entry["acronym"],
-            logo_png=_read(organisation.logo) if organisation is not None else None,
+            logo_png=_read(organisation.logo) if has_logo and not on_screen else None,
+            logo_url=reverse("organisation_logo", args=[organisation.pk]) if has_logo and on_screen else "",
             signatory=Signatory(
                 name=signatory["name"], title=signatory["title"],
                 signature_png=_read(asset.signature) if asset is not None else None,

@@ -47,7 +47,7 @@ def _draft_preview(campaign, form: LetterForm, letter) -> str:
         on=fields["on"], targets=fields["targets"], cosigners=fields["cosigners"], petition=fields["petition"],
     )
     number = letter.current_version.number + 1 if letter is not None else 1
-    return letter_preview(selectors.content_document(content, number=number, sha256=content_hash(content)))
+    return letter_preview(selectors.content_document(content, number=number, sha256=content_hash(content), on_screen=True))
 
 
 def _initial_body(campaign) -> str:
@@ -160,9 +160,9 @@ def _board(request, letter, *, delivery_form=None, response_form=None, respondin
         "coalition": letter.campaign.coalition, "campaign": letter.campaign, "letter": letter, "version": version,
         "access": access, "states": states, "readiness": selectors.letter_readiness(letter, states),
         "deciding": [state for state in states if state.may_decide],
-        "versions": list(letter.versions.all()),
+        "versions": list(letter.versions.select_related("organisation")),
         # A finalised letter reads as it was sent; a draft with places for the signatures.
-        "preview": letter_preview(selectors.letter_document(version, final=letter.status == LetterStatus.FINAL)),
+        "preview": letter_preview(selectors.letter_document(version, final=letter.status == LetterStatus.FINAL, on_screen=True)),
         "decisions": Decision,
         **_pdf_state(letter),
     }
@@ -204,8 +204,8 @@ def letter_version(request, slug: str, campaign_slug: str, letter_id: int, numbe
         request, "letters/letter_version.html",
         {
             "coalition": letter.campaign.coalition, "campaign": letter.campaign, "letter": letter, "version": version,
-            "preview": letter_preview(selectors.letter_document(version, final=False)),
-            "decisions": list(version.decisions.all()),
+            "preview": letter_preview(selectors.letter_document(version, final=False, on_screen=True)),
+            "decisions": list(version.decisions.select_related("organisation")),
         },
     )
 

@@ -165,6 +165,17 @@ def server(transactional_db, tmp_path, request):
             print(f"\n----- daphne log ({log_path}) -----\n{log_path.read_text(errors='replace')}")
 
 
+def signed_in_page(new_context, server, user, **options):
+    """A page of a new browser context, signed in as `user` without going through the form."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = new_context(**options)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
+    return context.new_page()
+
+
 @pytest.fixture
 def new_context(browser):
     """Opens browser contexts (separate cookie jars: separate people) and closes them afterwards."""

@@ -4,11 +4,11 @@ updates in place, keeps what its reader is typing, and catches up after its sock
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from campaigns import services
+from tests.browser.conftest import signed_in_page
 from tests.factories import CampaignFactory, TargetFactory
 
 pytestmark = pytest.mark.browser
@@ -16,12 +16,6 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 
 
-def _signed_in(new_context, server, user, **options):
-    client = Client()
-    client.force_login(user)
-    context = new_context(**options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
-    return context.new_page()
 
 
 @pytest.fixture
@@ -44,7 +38,7 @@ def test_the_board_follows_a_partners_changes_in_place_and_after_a_cut(server, n
     board = server.url + reverse("plan_board", args=[world.coalition.slug, campaign.slug]) + "?group=organisation"
 
     # B follows the board on a phone; its socket can be cut by the test.
-    b = _signed_in(new_context, server, world.member_staff, viewport=PHONE)
+    b = signed_in_page(new_context, server, world.member_staff, viewport=PHONE)
     link = {"up": True}
     sockets = []
 
@@ -65,7 +59,7 @@ def test_the_board_follows_a_partners_changes_in_place_and_after_a_cut(server, n
     reason.click()
     reason.press_sequentially("Waiting for the")
 
-    a = _signed_in(new_context, server, world.lead)
+    a = signed_in_page(new_context, server, world.lead)
     a.goto(server.url + reverse("task_complete", args=[world.coalition.slug, campaign.slug, tasks[0].pk]))
     # Each sees the other is on the campaign now, by name and organisation.
     expect(b.locator("[data-live-presence]")).to_contain_text(f"{world.lead} ({world.lead_org.short_name})")

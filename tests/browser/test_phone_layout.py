@@ -4,11 +4,11 @@ names wrap between words only, and a live-connection dot that says what it means
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from campaigns.models import StanceAssessment, TargetOrganisation
+from tests.browser.conftest import signed_in_page
 from tests.factories import CampaignFactory, TargetFactory
 
 pytestmark = pytest.mark.browser
@@ -42,11 +42,7 @@ BROKEN_WORDS = """(selector) => {
 
 
 def _signed_in(new_context, server, user):
-    client = Client()
-    client.force_login(user)
-    context = new_context(viewport=PHONE)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}])
-    return context.new_page()
+    return signed_in_page(new_context, server, user, viewport=PHONE)
 
 
 @pytest.fixture
