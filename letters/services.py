@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Channel, Target
 from campaigns.services import task_plan
-from coalitions.access import CoalitionAccess, check_coalition_access
+from coalitions.access import CoalitionAccess, check_coalition_access, leads_withheld_for_mfa
 from coalitions.audit import audit_record
 from coalitions.errors import DomainError
 from coalitions.mail import outbox_mail
@@ -186,18 +186,19 @@ def _ask_again(letter: Letter, previous: LetterVersion, version: LetterVersion, 
         "subject": version.content["subject"], "number": version.number, "campaign": letter.campaign.title,
         "url": _absolute(diff), "note": version.note,
     }
-    _mail_signing_people(organisation_ids, template="letters/email/letter_changed", context=context)
+    _mail_signing_people(letter, organisation_ids, template="letters/email/letter_changed", context=context)
 
 
-def _mail_signing_people(organisation_ids, *, template: str, context: dict) -> int:
-    sent = set()
-    for people in signing_people_by_organisation(organisation_ids).values():
-        for person in people:
-            if person.pk in sent:
-                continue
-            sent.add(person.pk)
+def _mail_signing_people(letter: Letter, organisation_ids, *, template: str, context: dict) -> int:
+    """Mails everyone who may approve for these organisations, once each. A lead the coalition
+    asks for a second factor they lack gets none, as with every other mail about its work."""
+    people = {person.pk: person for group in signing_people_by_organisation(organisation_ids).values() for person in group}
+    coalition_id = letter.campaign.coalition_id
+    withheld = {user_id for user_id, coalition in leads_withheld_for_mfa(people) if coalition == coalition_id}
+    for person in people.values():
+        if person.pk not in withheld:
             outbox_mail(to=person.email, template=template, context=context, language=person.language)
-    return len(sent)
+    return len(people) - len(withheld)
 
 
 @transaction.atomic
@@ -261,7 +262,7 @@ def letter_remind(*, letter: Letter, by: User) -> int:
         "subject": version.content["subject"], "number": version.number, "campaign": letter.campaign.title,
         "url": _absolute(letter_url(letter)), "reminder_from": str(by),
     }
-    count = _mail_signing_people(waiting, template="letters/email/letter_reminder", context=context)
+    count = _mail_signing_people(letter, waiting, template="letters/email/letter_reminder", context=context)
     Letter.objects.filter(pk=letter.pk).update(reminded_at=now)
     letter.reminded_at = now
     _record(letter, by, "letter.reminded", count=len(waiting))

@@ -173,3 +173,15 @@ def test_who_is_still_to_approve_can_be_passed_on_by_whatsapp(letter, world, cli
     text = parse_qs(urlparse(link[: link.index('"')].replace("&amp;", "&")).query)["text"][0]
     assert "waits for the approval of version 1 by" in text and world.member_org.name in text
     assert world.org_admin.email not in text
+
+
+def test_a_lead_lacking_the_second_factor_the_coalition_asks_for_gets_no_mail_about_the_letter(
+    letter, world, campaign, target
+):
+    _decide(letter, world.lead, world.lead_org)
+    _decide(letter, world.org_admin, world.member_org)
+    world.coalition.require_mfa_for_leads = True
+    world.coalition.save(update_fields=["require_mfa_for_leads"])
+    OutboxMessage.objects.all().delete()
+    _revise(letter, world, campaign, target, body="Dear Minister,\n\nA shorter letter.")
+    assert [m.payload["to"] for m in OutboxMessage.objects.all()] == [[world.org_admin.email]]
