@@ -145,7 +145,6 @@ class LetterPdf(models.Model):
     final = models.BooleanField(default=False)
     file = models.FileField(upload_to=pdf_upload_path, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    size = models.PositiveIntegerField(default=0)
     manifest = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)

@@ -281,7 +281,7 @@ def _render_request(version: LetterVersion, *, final: bool, by: User) -> LetterP
         version=version, final=final,
         defaults={
             "requested_by": by, "requested_at": timezone.now(), "rendered_at": None, "failure": "", "file": "",
-            "sha256": "", "size": 0,
+            "sha256": "",
         },
     )
     # Through the outbox: a broker that is down when this commits delays the rendering, never loses it.
@@ -365,7 +365,6 @@ def _render_store(pdf: LetterPdf, data: bytes, manifest: dict) -> LetterPdf:
         return locked
     locked.file.save("letter.pdf", ContentFile(data), save=False)
     locked.sha256 = hashlib.sha256(data).hexdigest()
-    locked.size = len(data)
     locked.manifest = manifest
     locked.rendered_at = timezone.now()
     locked.failure = ""

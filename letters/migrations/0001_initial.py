@@ -82,7 +82,6 @@ class Migration(migrations.Migration):
                 ('final', models.BooleanField(default=False)),
                 ('file', models.FileField(blank=True, upload_to=letters.models.pdf_upload_path)),
                 ('sha256', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('size', models.PositiveIntegerField(default=0)),
                 ('manifest', models.JSONField(blank=True, default=dict)),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('rendered_at', models.DateTimeField(blank=True, null=True)),
