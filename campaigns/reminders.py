@@ -20,13 +20,25 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from coalitions.access import leads_withheld_for_mfa
 from coalitions.mail import outbox_mail
-from coalitions.models import Affiliation, AffiliationRole, CoalitionRole, Participation, User
+from coalitions.models import (
+    Affiliation,
+    AffiliationRole,
+    CoalitionRole,
+    MailPreference,
+    Notification,
+    NotificationKind,
+    Participation,
+    User,
+)
+from coalitions.notices import Notice, notices_send, notification_view
 from coalitions.timezones import local_now
 
 from .models import DUE_SOON_DAYS, CampaignStatus, DueState, ReminderDigest, Task, TaskStatus
+from .services import task_path
 
 TEMPLATE = "campaigns/email/reminder_digest"
 SECTIONS = (DueState.OVERDUE, DueState.DUE_TODAY, DueState.DUE_SOON)
@@ -56,6 +68,8 @@ class Digest:
     user: User
     sections: list[DigestSection]
     boards: list[dict]
+    # What concerned the person since their last mail, for those who asked for it once a day.
+    notifications: list[Notification] = field(default_factory=list)
 
     @property
     def task_count(self) -> int:
@@ -67,12 +81,7 @@ def _absolute(path: str) -> str:
 
 
 def _task_url(task: Task) -> str:
-    return _absolute(
-        reverse(
-            "task_edit",
-            kwargs={"slug": task.campaign.coalition.slug, "campaign_slug": task.campaign.slug, "task_id": task.pk},
-        )
-    )
+    return _absolute(task_path(task))
 
 
 def _board_url(task: Task) -> str:
@@ -96,7 +105,8 @@ def due_tasks(today: date) -> list[Task]:
 
 
 def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]:
-    """One digest per person with something due, leaving out people already reminded today.
+    """One digest per person with something due or, for those who take them once a day, notifications
+    not yet mailed; leaving out people already reminded today.
 
     With `zones`, only people living in one of those time zones (where it is `today`).
     """
@@ -134,6 +144,12 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
                 task.campaign_id, {"campaign": task.campaign, "url": _board_url(task)}
             )
 
+    waiting = _notifications_waiting(today, zones, reminded)
+    for person_id in waiting:
+        if person_id not in items:
+            people[person_id] = waiting[person_id][0].user
+            items[person_id], boards[person_id] = [], {}
+
     digests = []
     for person_id, person_items in items.items():
         sections = [DigestSection(state=state) for state in SECTIONS]
@@ -145,16 +161,59 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
                 user=people[person_id],
                 sections=[section for section in sections if section.items],
                 boards=sorted(boards[person_id].values(), key=lambda board: board["campaign"].title.lower()),
+                notifications=waiting.get(person_id, []),
             )
         )
     return sorted(digests, key=lambda digest: digest.user.pk)
 
 
+def _notifications_waiting(today: date, zones: set[str] | None, reminded: set[int]) -> dict[int, list[Notification]]:
+    """Notifications not yet mailed to people who take them in one mail a day."""
+    waiting = (
+        Notification.objects.filter(
+            mailed_at=None, user__is_active=True, user__notification_mail=MailPreference.DAILY
+        )
+        .exclude(kind=NotificationKind.TASK_OVERDUE)
+        .exclude(user_id__in=reminded)
+        .select_related("user", "entry")
+        .order_by("created_at", "pk")
+    )
+    if zones is not None:
+        waiting = waiting.filter(user__timezone__in=zones)
+    notifications = list(waiting)
+    withheld = leads_withheld_for_mfa({n.user_id for n in notifications}) if notifications else set()
+    by_person: dict[int, list[Notification]] = {}
+    for notification in notifications:
+        if (notification.user_id, notification.coalition_id) not in withheld:
+            by_person.setdefault(notification.user_id, []).append(notification)
+    return by_person
+
+
+def _overdue_notices(digest: Digest, today: date) -> None:
+    """The person finds their overdue tasks among their notifications too, once per due date."""
+    for item in next((section.items for section in digest.sections if section.state == DueState.OVERDUE), []):
+        task = item.task
+        notices_send(
+            coalition=task.campaign.coalition,
+            notices=[
+                Notice(
+                    kind=NotificationKind.TASK_OVERDUE, key=f"overdue:{task.pk}:{task.due_on.isoformat()}",
+                    url=task_path(task), users=frozenset([digest.user.pk]),
+                    data={
+                        "campaign": task.campaign.title, "target": task.target.name, "due": task.due_on.isoformat(),
+                        "organisation": task.organisation.short_name,
+                    },
+                )
+            ],
+        )
+
+
 def reminder_digest_send(digest: Digest, today: date) -> bool:
-    """Mark the person's digest of the day as sent, then queue the mail; False if one went already.
+    """Mark the person's digest of the day as done, then queue the mail; False if none goes.
 
     The mark comes first and the mail leaves only once it commits, so two runs at the same
     moment (beat catching up, a second beat by mistake) cannot both mail the same person.
+    Someone who asked for no mail still finds their overdue tasks among their notifications.
     """
     with transaction.atomic():
         try:
@@ -162,6 +221,10 @@ def reminder_digest_send(digest: Digest, today: date) -> bool:
                 ReminderDigest.objects.create(user=digest.user, day=today, task_count=digest.task_count)
         except IntegrityError:
             return False
+        _overdue_notices(digest, today)
+        if digest.user.notification_mail == MailPreference.NEVER:
+            return False
+        Notification.objects.filter(pk__in=[n.pk for n in digest.notifications]).update(mailed_at=timezone.now())
         outbox_mail(
             to=digest.user.email,
             template=TEMPLATE,
@@ -174,6 +237,7 @@ def reminder_digest_send(digest: Digest, today: date) -> bool:
                 "count": digest.task_count,
                 "soon_days": DUE_SOON_DAYS,
                 "blocked": TaskStatus.BLOCKED,
+                "notifications": [notification_view(n, digest.user) for n in digest.notifications],
             },
             language=digest.user.language,
         )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,11 +19,13 @@ from coalitions.models import (
     Affiliation,
     Coalition,
     CoalitionRole,
+    NotificationKind,
     Organisation,
     Participation,
     User,
     hash_token,
 )
+from coalitions.notices import Notice
 
 from .models import (
     DUPLICATE_CONTACT_DAYS,
@@ -69,10 +72,10 @@ def _require_partner(coalition: Coalition, organisation: Organisation) -> None:
         raise DomainError(_("%(organisation)s is not a member of this coalition.") % {"organisation": organisation})
 
 
-def _record(campaign: Campaign, by: User, action: str, topics=(), **data) -> None:
+def _record(campaign: Campaign, by: User, action: str, topics=(), notices=(), **data) -> None:
     audit_record(
         coalition=campaign.coalition, actor=by, action=action, data={"campaign": campaign.title, **data},
-        topics=[f"campaign:{campaign.pk}", *topics],
+        topics=[f"campaign:{campaign.pk}", *topics], notices=notices,
     )
 
 
@@ -383,10 +386,35 @@ def task_plan(
         due_on=due_on, notes=notes.strip(), created_by=by, follow_up_of=follow_up_of,
     )
     _record(
-        campaign, by, "task.planned", topics=_task_topics(task), target=target.name, organisation=organisation.short_name,
+        campaign, by, "task.planned", topics=_task_topics(task), notices=_task_given(task), target=target.name,
+        organisation=organisation.short_name,
         channel=channel, due=due_on.isoformat(),
     )
     return task
+
+
+def task_path(task: Task) -> str:
+    campaign = task.campaign
+    return reverse("task_edit", kwargs={"slug": campaign.coalition.slug, "campaign_slug": campaign.slug, "task_id": task.pk})
+
+
+def _task_given(*tasks: Task | None) -> list[Notice]:
+    """The person named on a task hears of it; with nobody named, the people of its organisation."""
+    return [
+        Notice(
+            kind=NotificationKind.TASK_ASSIGNED,
+            key=f"task:{task.pk}:given:{task.assignee_id or 'organisation'}",
+            url=task_path(task),
+            data={
+                "campaign": task.campaign.title, "target": task.target.name, "due": task.due_on.isoformat(),
+                "organisation": task.organisation.short_name, "personal": task.assignee_id is not None,
+            },
+            users=frozenset([task.assignee_id] if task.assignee_id else []),
+            organisations=frozenset([] if task.assignee_id else [task.organisation_id]),
+        )
+        for task in tasks
+        if task is not None
+    ]
 
 
 def _task_topics(*tasks: Task | None) -> list[str]:
@@ -405,11 +433,16 @@ def _task_access(task: Task, by: User) -> CoalitionAccess:
 def task_update(*, task: Task, by: User, **fields) -> Task:
     _task_access(task, by)
     _check_assignee(task.organisation, fields.get("assignee", task.assignee))
+    given_to = task.assignee_id
     for key in TASK_FIELDS:
         if key in fields:
             setattr(task, key, fields[key].strip() if key == "notes" else fields[key])
     task.save()
-    _record(task.campaign, by, "task.updated", topics=_task_topics(task), target=task.target.name, organisation=task.organisation.short_name)
+    _record(
+        task.campaign, by, "task.updated", topics=_task_topics(task),
+        notices=_task_given(task) if task.assignee_id != given_to else (),
+        target=task.target.name, organisation=task.organisation.short_name,
+    )
     return task
 
 
@@ -477,7 +510,8 @@ def task_complete(
     task.completed_at = timezone.now()
     task.save(update_fields=["status", "blocked_reason", "completed_at"])
     _record(
-        task.campaign, by, "task.completed", topics=_task_topics(task, log.follow_up), target=task.target.name, organisation=task.organisation.short_name,
+        task.campaign, by, "task.completed", topics=_task_topics(task, log.follow_up), notices=_task_given(log.follow_up),
+        target=task.target.name, organisation=task.organisation.short_name,
         outcome=outcome, follow_up=next_step_due.isoformat() if next_step_due else "",
     )
     return log

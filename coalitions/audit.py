@@ -16,7 +16,8 @@ from django.db.models import F
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models import Affiliation, AuditEntry, Coalition, CoalitionRole, User, person_at
+from .models import Affiliation, AuditEntry, Coalition, CoalitionRole, User
+from .notices import notices_send
 
 logger = logging.getLogger(__name__)
 Describer = Callable[[dict], str]
@@ -28,16 +29,9 @@ def register_audit_actions(describers: dict[str, Describer]) -> None:
     _describers.update(describers)
 
 
-def actor_label(entry: AuditEntry) -> str:
-    if entry.actor_name:
-        return entry.actor_name
-    organisation = entry.data.get("actor_organisation")
-    return person_at(organisation) if organisation else _("a person")
-
-
 def describe_entry(entry: AuditEntry) -> str:
     describer = _describers.get(entry.action)
-    actor = actor_label(entry)
+    actor = entry.actor_label()
     data = {**entry.data, "actor": actor}
     if describer is None:
         return f"{actor}: {entry.action}"
@@ -70,12 +64,13 @@ def _role_label(code: str) -> str:
 
 
 def audit_record(
-    *, coalition: Coalition, actor: User | None, action: str, data: dict | None = None, topics=()
+    *, coalition: Coalition, actor: User | None, action: str, data: dict | None = None, topics=(), notices=()
 ) -> AuditEntry:
     """Append an entry; must run inside the caller's transaction so that both commit together.
 
     `topics` name the objects the change touched, as "<kind>:<id>"; the coalition itself is always
-    one of them, so that every page of the coalition may follow it."""
+    one of them, so that every page of the coalition may follow it. `notices` tell the people the
+    change concerns personally (coalitions/notices.py)."""
     # The UPDATE locks the coalition row until commit, so sequence numbers are handed out one
     # at a time with no gaps that a reconnecting client could mistake for lost events.
     Coalition.objects.filter(pk=coalition.pk).update(last_event_seq=F("last_event_seq") + 1)
@@ -94,6 +89,8 @@ def audit_record(
         data=data,
         topics=[f"coalition:{coalition.pk}", *topics],
     )
+    if notices:
+        notices_send(coalition=coalition, notices=notices, actor=actor, entry=entry)
     transaction.on_commit(lambda: _nudge(coalition.pk, seq))
     return entry
 

@@ -38,6 +38,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class MailPreference(models.TextChoices):
+    IMMEDIATELY = "immediately", _("At once, one mail each")
+    DAILY = "daily", _("In one mail a day")
+    NEVER = "never", _("Never: I look on the site")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; people belong to coalitions only through organisations."""
 
@@ -54,6 +60,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("time zone"), max_length=64, default=DEFAULT_TIME_ZONE, validators=[time_zone_validate],
         help_text=_("Times on the site and your reminder mails follow it."),
     )
+    notification_mail = models.CharField(
+        _("mail me about what concerns me"), max_length=16, choices=MailPreference.choices,
+        default=MailPreference.DAILY,
+        help_text=_("Mentions, tasks given to you or your organisation, approvals asked of it, overdue tasks."),
+    )
+    # Kept beside the person so that the header of every page shows it without a query.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -325,6 +338,48 @@ class AuditEntry(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.coalition_id}#{self.seq} {self.action}"
 
+    def actor_label(self) -> str:
+        """Who did it, as anyone may see them named, in the active language."""
+        if self.actor_name:
+            return self.actor_name
+        organisation = self.data.get("actor_organisation")
+        return person_at(organisation) if organisation else gettext("a person")
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("Mention")
+    TASK_ASSIGNED = "task_assigned", _("Task given")
+    APPROVAL_REQUESTED = "approval_requested", _("Approval asked")
+    TASK_OVERDUE = "task_overdue", _("Overdue")
+
+
+class Notification(models.Model):
+    """Something that concerns one person: a mention, a task, an approval asked, an overdue task.
+
+    `key` names the occasion, so that it reaches each person once however often it is raised (a
+    message edited with the same mention, the daily overdue check run twice).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(AuditEntry, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    key = models.CharField(max_length=200)
+    # What the text needs, as it was then (names, titles, dates); written in the reader's language.
+    data = models.JSONField(default=dict)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set once a mail (single or daily) has told the person, so the digest does not repeat it.
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_person")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_recent")]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.key}"
 
 
 class OutboxMessage(models.Model):

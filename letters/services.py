@@ -21,7 +21,16 @@ from coalitions.access import CoalitionAccess, check_coalition_access, leads_wit
 from coalitions.audit import audit_record
 from coalitions.errors import DomainError
 from coalitions.mail import outbox_mail
-from coalitions.models import Affiliation, AffiliationRole, CoalitionRole, Organisation, Participation, User
+from coalitions.models import (
+    Affiliation,
+    AffiliationRole,
+    CoalitionRole,
+    NotificationKind,
+    Organisation,
+    Participation,
+    User,
+)
+from coalitions.notices import Notice
 from coalitions.outbox import outbox_job
 
 from .assets import signature_reencode
@@ -63,13 +72,33 @@ DELIVERY_CHANNELS = {
 }
 
 
-def _record(letter: Letter, by: User | None, action: str, **data) -> None:
+def _record(letter: Letter, by: User | None, action: str, notices=(), **data) -> None:
     subject = letter.current_version.content["subject"] if letter.current_version_id else ""
     audit_record(
         coalition=letter.campaign.coalition, actor=by, action=action,
         data={"campaign": letter.campaign.title, "letter": subject, **data},
-        topics=[f"campaign:{letter.campaign_id}", f"letter:{letter.pk}"],
+        topics=[f"campaign:{letter.campaign_id}", f"letter:{letter.pk}"], notices=notices,
     )
+
+
+def _approvals_asked(letter: Letter, version: LetterVersion, mailed_organisation_ids=()) -> list[Notice]:
+    """Whoever may approve for a co-signer is asked to read this version; those the letter mails
+    itself with what changed get no second mail."""
+    people = signing_people_by_organisation(version.cosigner_ids)
+    short = {o.pk: o.short_name for o in Organisation.objects.filter(pk__in=version.cosigner_ids)}
+    return [
+        Notice(
+            kind=NotificationKind.APPROVAL_REQUESTED, key=f"approval:{version.pk}:{organisation_id}",
+            url=letter_url(letter),
+            data={
+                "campaign": letter.campaign.title, "letter": version.content["subject"], "number": version.number,
+                "organisation": short.get(organisation_id, ""),
+            },
+            users=frozenset(person.pk for person in group),
+            mailed_by_sender=organisation_id in mailed_organisation_ids,
+        )
+        for organisation_id, group in people.items()
+    ]
 
 
 def _absolute(path: str) -> str:
@@ -147,8 +176,8 @@ def letter_create(*, campaign: Campaign, by: User, organisation: Organisation, n
     _speaking_for(access, organisation)
     content = _content(campaign=campaign, **fields)
     letter = Letter.objects.create(campaign=campaign, created_by=by)
-    _version_add(letter=letter, by=by, organisation=organisation, content=content, note=note)
-    _record(letter, by, "letter.created", organisation=organisation.short_name)
+    version = _version_add(letter=letter, by=by, organisation=organisation, content=content, note=note)
+    _record(letter, by, "letter.created", notices=_approvals_asked(letter, version), organisation=organisation.short_name)
     return letter
 
 
@@ -169,8 +198,11 @@ def letter_revise(*, letter: Letter, by: User, organisation: Organisation, note:
     content = _content(campaign=letter.campaign, **fields)
     previous = letter.current_version
     version = _version_add(letter=letter, by=by, organisation=organisation, content=content, note=note)
-    _record(letter, by, "letter.revised", number=version.number, organisation=organisation.short_name)
     stale = [state.organisation_id for state in cosigner_states(letter) if state.decision is not None]
+    _record(
+        letter, by, "letter.revised", notices=_approvals_asked(letter, version, stale), number=version.number,
+        organisation=organisation.short_name,
+    )
     _ask_again(letter, previous, version, stale)
     return version
 

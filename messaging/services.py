@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,8 @@ from campaigns.models import Campaign, Task
 from coalitions.access import check_coalition_access
 from coalitions.audit import audit_record
 from coalitions.errors import DomainError
-from coalitions.models import Affiliation, Organisation, Participation, User
+from coalitions.models import Affiliation, NotificationKind, Organisation, Participation, User
+from coalitions.notices import Notice
 from letters.models import LetterVersion
 
 from .models import EDIT_WINDOW_MINUTES, DiscussionMessage
@@ -18,12 +20,12 @@ from .text import mentions
 MAX_LENGTH = 4000
 
 
-def _record(message: DiscussionMessage, by: User, action: str) -> None:
+def _record(message: DiscussionMessage, by: User, action: str, notices=()) -> None:
     campaign = message.campaign
     audit_record(
         coalition=campaign.coalition, actor=by, action=action,
         data={"campaign": campaign.title, "organisation": message.organisation.short_name},
-        topics=[f"campaign:{campaign.pk}", f"discussion:{campaign.pk}"],
+        topics=[f"campaign:{campaign.pk}", f"discussion:{campaign.pk}"], notices=notices,
     )
 
 
@@ -36,8 +38,11 @@ def _clean(body: str) -> str:
     return body
 
 
-def _mention(message: DiscussionMessage) -> None:
-    """Who the message names, among the coalition's organisations and their people."""
+def _mention(message: DiscussionMessage) -> list[Notice]:
+    """Who the message names, among the coalition's organisations and their people; they are told.
+
+    One key per message: a person named and also in a named organisation hears of it once, by
+    name, and an edit that keeps a mention tells nobody again."""
     acronyms, names = mentions(message.body)
     coalition_id = message.campaign.coalition_id
     in_coalition = Participation.objects.filter(coalition_id=coalition_id).values("organisation")
@@ -51,6 +56,20 @@ def _mention(message: DiscussionMessage) -> None:
     )
     message.mentioned_organisations.set(organisations)
     message.mentioned_people.set(people)
+    campaign = message.campaign
+    url = reverse("discussion", args=[campaign.coalition.slug, campaign.slug]) + f"#message-{message.pk}"
+    key = f"mention:{message.pk}"
+    notices = [
+        Notice(kind=NotificationKind.MENTION, key=key, url=url, data={"campaign": campaign.title}, users=frozenset(p.pk for p in people))
+    ]
+    notices += [
+        Notice(
+            kind=NotificationKind.MENTION, key=key, url=url, organisations=frozenset([organisation.pk]),
+            data={"campaign": campaign.title, "organisation": organisation.short_name},
+        )
+        for organisation in organisations
+    ]
+    return notices
 
 
 @transaction.atomic
@@ -70,8 +89,7 @@ def message_post(
         campaign=campaign, author=by, organisation=organisation, body=_clean(body), task=task,
         letter_version=letter_version,
     )
-    _mention(message)
-    _record(message, by, "message.posted")
+    _record(message, by, "message.posted", notices=_mention(message))
     return message
 
 
@@ -96,8 +114,7 @@ def message_edit(*, message: DiscussionMessage, by: User, body: str) -> Discussi
         return locked
     message.body, message.edited_at = body, timezone.now()
     message.save(update_fields=["body", "edited_at"])
-    _mention(message)
-    _record(message, by, "message.edited")
+    _record(message, by, "message.edited", notices=_mention(message))
     return message
 
 
