@@ -76,7 +76,16 @@ class ProfileForm(KeepTimeZoneMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "language", "timezone"]
+        fields = ["display_name", "language", "timezone", "notification_mail"]
+        widgets = {"notification_mail": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notification_mail"].required = False
+
+    def clean_notification_mail(self):
+        # A page opened before the choice existed sends none: what is stored stays.
+        return self.cleaned_data.get("notification_mail") or self.instance.notification_mail
 
 
 class RegionsField(forms.CharField):

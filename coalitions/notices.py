@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from .access import leads_withheld_for_mfa
 from .mail import outbox_mail
@@ -160,8 +160,9 @@ class NotificationView:
     url: str = field(default="")
 
 
-def notification_view(notification: Notification, reader: User) -> NotificationView:
-    with override(reader.language):
+def notification_view(notification: Notification, reader: User | None = None) -> NotificationView:
+    """Written for a mail to `reader`, in their language; without one, for the page being shown."""
+    with override(reader.language if reader else get_language()):
         actor = notification.entry.actor_label() if notification.entry_id else ""
         return NotificationView(
             notification=notification, text=notification_text(notification, actor), url=settings.SITE_URL + notification.url

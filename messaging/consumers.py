@@ -27,6 +27,8 @@ from django.utils import translation
 from campaigns.models import Campaign
 from coalitions.access import check_coalition_access, get_coalition_for_user
 from coalitions.audit import coalition_group, describe_entry
+from coalitions.models import User
+from coalitions.notices import person_group
 from coalitions.selectors import audit_entries_after
 
 from .presence import presence_store
@@ -35,7 +37,78 @@ CATCH_UP_LIMIT = 200
 CLOSE_FORBIDDEN = 4403
 
 
-class CoalitionConsumer(AsyncJsonWebsocketConsumer):
+class PersonalMixin:
+    """What a socket tells its person whatever page they are on: how many notifications they have
+    not read. Each notification nudges the person's group; every beat sends the count again."""
+
+    async def join_person(self):
+        self.person_group = person_group(self.scope["user"].pk)
+        await self.channel_layer.group_add(self.person_group, self.channel_name)
+
+    async def leave_person(self):
+        if getattr(self, "person_group", None):
+            await self.channel_layer.group_discard(self.person_group, self.channel_name)
+
+    async def notifications_changed(self, event):
+        await self.send_unread()
+
+    async def send_unread(self, *, if_changed: bool = False):
+        """The page asks once it is connected (its count may be older than the socket); each beat
+        after that says it again only if it changed, which makes up for a lost nudge."""
+        unread = await database_sync_to_async(self._unread)()
+        if if_changed and unread == getattr(self, "unread_sent", None):
+            return
+        self.unread_sent = unread
+        await self.send_json({"type": "notifications", "unread": unread})
+
+    def _unread(self) -> int:
+        return User.objects.filter(pk=self.scope["user"].pk).values_list("unread_notifications", flat=True).first() or 0
+
+    def _signed_in_user(self):
+        """The socket's person, read again from their session as a request would read it.
+
+        Signing out deletes the session, a password change no longer matches its hash, and a
+        deactivated account is refused by the authentication backend: each ends the socket too.
+        """
+        session_key = self.scope["session"].session_key
+        if not session_key:
+            return None
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+        user = get_user(SimpleNamespace(session=store))
+        if not user.is_authenticated or not user.is_active or user.pk != self.scope["user"].pk:
+            return None
+        return user
+
+
+
+class PersonConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
+    """For pages outside any coalition (the dashboard, one's account): the count, nothing else."""
+
+    async def connect(self):
+        if not self.scope["user"].is_authenticated:
+            await self.close()
+            return
+        await self.join_person()
+        await self.accept()
+        await self.send_unread()
+        self.heartbeat = asyncio.create_task(self.beat())
+
+    async def disconnect(self, code):
+        if getattr(self, "heartbeat", None):
+            self.heartbeat.cancel()
+        await self.leave_person()
+
+    async def beat(self):
+        while True:
+            await asyncio.sleep(settings.LIVE_HEARTBEAT_SECONDS)
+            if await database_sync_to_async(self._signed_in_user)() is None:
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+            await self.send_json({"type": "ping"})
+            await self.send_unread(if_changed=True)
+
+
+class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.lock = asyncio.Lock()
         self.coalition = await database_sync_to_async(self._authorised_coalition)()
@@ -45,6 +118,7 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
             return
         self.group = coalition_group(self.coalition.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join_person()
         await self.accept()
         self.heartbeat = asyncio.create_task(self.beat())
         after = self._after_from_query()
@@ -63,6 +137,7 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
             await self.presence_announce()
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.leave_person()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # Whatever is not a sync is ignored, binary and malformed frames included.
@@ -77,6 +152,8 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
             return
         if content.get("type") == "sync":
             await self.catch_up()
+        elif content.get("type") == "unread":
+            await self.send_unread()
         elif content.get("type") == "presence" and isinstance(content.get("campaign"), int):
             self.presence = await database_sync_to_async(self._presence_for)(content["campaign"])
             await self.send_presence()
@@ -126,6 +203,8 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
             if await self.catch_up():
                 await self.send_json({"type": "ping", "seq": self.last_seq})
                 await self.send_presence()
+                if hasattr(self, "unread_sent"):
+                    await self.send_unread(if_changed=True)
             else:
                 return
 
@@ -159,21 +238,6 @@ class CoalitionConsumer(AsyncJsonWebsocketConsumer):
             return get_coalition_for_user(self.scope["user"], self.scope["url_route"]["kwargs"]["slug"])
         except (Http404, PermissionDenied):
             return None
-
-    def _signed_in_user(self):
-        """The socket's person, read again from their session as a request would read it.
-
-        Signing out deletes the session, a password change no longer matches its hash, and a
-        deactivated account is refused by the authentication backend: each ends the socket too.
-        """
-        session_key = self.scope["session"].session_key
-        if not session_key:
-            return None
-        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
-        user = get_user(SimpleNamespace(session=store))
-        if not user.is_authenticated or not user.is_active or user.pk != self.scope["user"].pk:
-            return None
-        return user
 
     def _entries_after(self, seq: int):
         # Access is checked again each time: a removed organisation stops receiving at once.

@@ -1,6 +1,10 @@
 from dataclasses import dataclass
 
+from django.http import Http404
+
 from campaigns.models import Campaign
+from coalitions.models import Notification, User
+from coalitions.notices import NotificationView, notification_view
 
 from .models import DiscussionMessage
 
@@ -24,3 +28,29 @@ def discussion_page(campaign: Campaign, *, before: int | None = None, size: int 
     batch = list(messages.order_by("-pk")[: size + 1])
     older = batch[size - 1].pk if len(batch) > size else None
     return DiscussionPage(messages=batch[:size][::-1], older_than=older)
+
+
+READ_SHOWN = 30
+
+
+@dataclass(frozen=True)
+class NotificationsPage:
+    unread: list[NotificationView]
+    # Already read: folded away on the page, the latest few only.
+    read: list[NotificationView]
+
+
+def notifications_page(user: User) -> NotificationsPage:
+    mine = Notification.objects.filter(user=user).select_related("entry").order_by("-created_at", "-pk")
+    return NotificationsPage(
+        unread=[notification_view(n) for n in mine.filter(read_at=None)],
+        read=[notification_view(n) for n in mine.exclude(read_at=None)[:READ_SHOWN]],
+    )
+
+
+def get_notification_for_user(user: User, notification_id: int) -> Notification:
+    """A person's own notification; anyone else's does not exist for them."""
+    try:
+        return Notification.objects.get(pk=notification_id, user=user)
+    except Notification.DoesNotExist:
+        raise Http404 from None

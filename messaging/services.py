@@ -1,4 +1,4 @@
-"""Every change to a campaign's discussion happens here."""
+"""Every change to a campaign's discussion, and to what a person has read of their notifications, happens here."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,8 +10,8 @@ from campaigns.models import Campaign, Task
 from coalitions.access import check_coalition_access
 from coalitions.audit import audit_record
 from coalitions.errors import DomainError
-from coalitions.models import Affiliation, NotificationKind, Organisation, Participation, User
-from coalitions.notices import Notice
+from coalitions.models import Affiliation, Notification, NotificationKind, Organisation, Participation, User
+from coalitions.notices import Notice, notifications_changed
 from letters.models import LetterVersion
 
 from .models import EDIT_WINDOW_MINUTES, DiscussionMessage
@@ -127,3 +127,31 @@ def message_delete(*, message: DiscussionMessage, by: User) -> None:
     message.mentioned_organisations.clear()
     message.mentioned_people.clear()
     _record(message, by, "message.deleted")
+
+
+# Notifications -------------------------------------------------------------------------------
+
+
+def _recount(user: User) -> None:
+    """Counted again rather than decremented: two tabs marking the same one read count it once."""
+    unread = Notification.objects.filter(user=user, read_at=None).count()
+    User.objects.filter(pk=user.pk).update(unread_notifications=unread)
+    user.unread_notifications = unread
+    transaction.on_commit(lambda: notifications_changed([user.pk]))
+
+
+@transaction.atomic
+def notification_open(*, notification: Notification, by: User) -> Notification:
+    if notification.user_id != by.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=timezone.now())
+        _recount(by)
+    return notification
+
+
+@transaction.atomic
+def notifications_read_all(*, by: User) -> int:
+    count = Notification.objects.filter(user=by, read_at=None).update(read_at=timezone.now())
+    _recount(by)
+    return count

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,3 +107,31 @@ def message_delete(request, slug: str, campaign_slug: str, message_id: int):
     else:
         flash.success(request, _("Your message is deleted."))
     return redirect(_discussion_url(message.campaign, message))
+
+
+# Notifications -------------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    return render(request, "messaging/notifications.html", {"page": selectors.notifications_page(request.user)})
+
+
+@login_required
+@require_POST
+def notification_open(request, notification_id: int):
+    """Opening one marks it read and goes where it points (always a path of this site)."""
+    notification = selectors.get_notification_for_user(request.user, notification_id)
+    services.notification_open(notification=notification, by=request.user)
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("notifications")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    services.notifications_read_all(by=request.user)
+    flash.success(request, _("All your notifications are marked read."))
+    return redirect("notifications")

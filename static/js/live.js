@@ -6,10 +6,13 @@
 //   check) and the part replaced; a form the reader is typing in is carried over as it is.
 // - [data-live-notice]: a notice that partners changed something, with a link to reload, for
 //   changes no part of the page follows.
+// - [data-notifications]: the header's link to one's notifications, with the unread count; a page
+//   with nothing else live still opens the person's own socket to keep it current.
 (function () {
   const feed = document.querySelector("[data-live-feed]");
   const notice = document.querySelector("[data-live-notice]");
-  const anchor = feed || notice;
+  const notifications = document.querySelector("[data-notifications]");
+  const anchor = feed || notice || notifications;
   if (!anchor || !("WebSocket" in window)) return;
   const status = document.querySelector("[data-live-status]");
   const presence = document.querySelector("[data-live-presence]");
@@ -151,6 +154,15 @@
     presence.hidden = people.length === 0;
   }
 
+  function showUnread(count) {
+    if (!notifications) return;
+    const badge = notifications.querySelector("[data-unread-count]");
+    const number = badge.querySelector("[data-unread-number]");
+    if (number.textContent !== String(count)) follow({ topics: ["notifications"] });
+    number.textContent = count;
+    badge.hidden = count === 0;
+  }
+
   function listen() {
     clearTimeout(watchdog);
     watchdog = setTimeout(() => socket.close(), SILENCE_MS);
@@ -171,6 +183,7 @@
       setStatus("on");
       listen();
       if (presence) socket.send(JSON.stringify({ type: "presence", campaign: parseInt(presence.dataset.campaign, 10) }));
+      if (notifications) socket.send(JSON.stringify({ type: "unread" }));
     };
     socket.onmessage = (message) => {
       listen();
@@ -179,6 +192,7 @@
       else if (event.type === "snapshot_required") snapshot(event.seq);
       else if (event.type === "hello") lastSeq = Math.max(lastSeq, event.seq);
       else if (event.type === "presence") showPresence(event.people);
+      else if (event.type === "notifications") showUnread(event.unread);
     };
     socket.onclose = (close) => {
       clearTimeout(watchdog);

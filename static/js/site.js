@@ -9,7 +9,7 @@ document.addEventListener("submit", (event) => {
 });
 // Live updates wait for the page: on a slow link, what is already there comes first.
 window.addEventListener("load", () => {
-  if (!document.querySelector("[data-live-feed], [data-live-notice]")) return;
+  if (!document.querySelector("[data-live-feed], [data-live-notice], [data-notifications]")) return;
   const script = document.createElement("script");
   script.src = document.body.dataset.liveScript;
   document.head.append(script);

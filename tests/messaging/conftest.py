@@ -71,8 +71,10 @@ class Sockets:
     def __init__(self):
         self.opened: list[WebsocketCommunicator] = []
 
-    async def communicator(self, user=None, *, slug="domestic-workers", after=None, origin=ORIGIN, application=None):
-        path = f"/ws/coalitions/{slug}/" + ("" if after is None else f"?after={after}")
+    async def communicator(
+        self, user=None, *, slug="domestic-workers", after=None, origin=ORIGIN, application=None, path=None
+    ):
+        path = path or f"/ws/coalitions/{slug}/" + ("" if after is None else f"?after={after}")
         headers = [origin] if origin else []
         if user is not None:
             headers.append((b"cookie", await session_cookie(user)))
