@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from campaigns import services
 from coalitions.models import AuditEntry, Coalition, hash_token
+from messaging.services import message_post
 from signatures import services as signature_services
 from tests.factories import CampaignFactory, PetitionFactory, PetitionTextFactory, SignatureFactory, TargetFactory
 
@@ -91,9 +92,25 @@ def test_a_stale_board_plus_the_events_is_the_fresh_board(world, board, client_f
     applied = {
         name: (fresh[name] if topics & touched else (topics, html)) for name, (topics, html) in stale.items()
     }
-    assert set(stale) == {"board", "board-count"}
+    assert set(stale) == {"board", "board-count", "board-discussion"}
     assert applied == fresh
     assert stale["board"] != fresh["board"]  # the changes show on the board
+
+
+def test_a_message_shows_in_the_boards_discussion_panel(world, board, client_for):
+    campaign, _targets, _tasks = board
+    client = client_for(world.member_staff)
+    url = reverse("plan_board", args=[world.coalition.slug, campaign.slug])
+    stale = _page(client, url)
+    seq = Coalition.objects.get(pk=world.coalition.pk).last_event_seq
+
+    message_post(campaign=campaign, by=world.lead, organisation=world.lead_org, body="Who meets the **Secretary**?")
+
+    touched = {t for e in AuditEntry.objects.filter(coalition=world.coalition, seq__gt=seq) for t in e.topics}
+    fresh = _page(client, url)
+    assert _refreshed(stale, fresh, touched) == fresh
+    assert "Who meets the <strong>Secretary</strong>?" in fresh["board-discussion"][1]
+    assert "Secretary" not in stale["board-discussion"][1]
 
 
 def test_a_change_in_another_campaign_leaves_the_board_as_it_is(world, board, client_for):
