@@ -96,11 +96,24 @@ def audit_record(
 
 
 def _nudge(coalition_id: int, seq: int) -> None:
+    _group_send(coalition_id, {"type": "coalition.nudge", "seq": seq})
+
+
+def tally_nudge(*, coalition_id: int, topic: str) -> None:
+    """Tells the coalition's sockets that counts under `topic` ("petition:5") changed.
+
+    Outside the trail and unnumbered: the public's signatures are no partner's doing, their
+    signers' details belong in no partner's trail, and a busy petition would flood it. Pages read
+    the counts afresh, so a lost nudge only delays them until the next one."""
+    _group_send(coalition_id, {"type": "coalition.tally", "topic": topic})
+
+
+def _group_send(coalition_id: int, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(coalition_group(coalition_id), {"type": "coalition.nudge", "seq": seq})
+        async_to_sync(layer.group_send)(coalition_group(coalition_id), message)
     except Exception:  # noqa: BLE001
         # The layer is allowed to lose messages; clients catch up from the audit trail.
         logger.warning("Could not nudge coalition %s", coalition_id, exc_info=True)

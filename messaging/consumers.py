@@ -4,6 +4,10 @@ A client says which sequence number it saw last (`?after=N`); the socket sends e
 it, then one more batch at each nudge from the channel layer or each `{"type": "sync"}` from the
 client. A client too far behind is told to reload instead.
 
+Counts that the public changes (a petition's signatures) never enter the trail: the socket
+passes on that they changed, unnumbered, at most once per LIVE_TALLY_SECONDS for each, and the
+page reads them afresh.
+
 Every LIVE_HEARTBEAT_SECONDS the socket also catches up by itself and then sends a ping: a nudge
 the layer lost is made up for, access is checked again (a removed organisation is cut off within
 one beat even if no event reaches it), and a client that hears nothing for a few beats knows the
@@ -111,6 +115,7 @@ class PersonConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
 class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.lock = asyncio.Lock()
+        self.tallies_waiting: dict[str, asyncio.Task] = {}
         self.coalition = await database_sync_to_async(self._authorised_coalition)()
         if self.coalition is None:
             # Closing before accepting refuses the handshake (HTTP 403).
@@ -132,6 +137,7 @@ class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "heartbeat", None):
             self.heartbeat.cancel()
+        self._forget_tallies()
         if getattr(self, "presence", None):
             await database_sync_to_async(presence_store().leave)(self.presence["campaign"], self.scope["user"].pk)
             await self.presence_announce()
@@ -197,6 +203,25 @@ class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
         if event.get("seq", 0) > self.last_seq:
             await self.catch_up()
 
+    async def coalition_tally(self, event):
+        """Passed on once at the end of a window that the first nudge opens, whatever comes in
+        meanwhile: fifty signatures a second cost each page one fetch a second. A sender may skip
+        the nudges of a window as long (signatures.services does), so waiting it out is what
+        makes the page read what was skipped."""
+        topic = event.get("topic")
+        if isinstance(topic, str) and topic not in self.tallies_waiting:
+            self.tallies_waiting[topic] = asyncio.create_task(self._tally_after_window(topic))
+
+    async def _tally_after_window(self, topic: str):
+        await asyncio.sleep(settings.LIVE_TALLY_SECONDS)
+        self.tallies_waiting.pop(topic, None)
+        await self.send_json({"type": "tally", "topics": [topic]})
+
+    def _forget_tallies(self):
+        for waiting in getattr(self, "tallies_waiting", {}).values():
+            waiting.cancel()
+        self.tallies_waiting = {}
+
     async def beat(self):
         while True:
             await asyncio.sleep(settings.LIVE_HEARTBEAT_SECONDS)
@@ -213,6 +238,7 @@ class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
         async with self.lock:
             batch = await database_sync_to_async(self._entries_after)(self.last_seq)
             if batch is None:
+                self._forget_tallies()
                 await self.close(code=CLOSE_FORBIDDEN)
                 return False
             entries, current = batch

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from campaigns.access import get_campaign_for_user
 from campaigns.models import Task
 from coalitions.errors import DomainError
+from coalitions.http import safe_next_url
 from letters.models import LetterVersion
 
 from . import selectors, services
@@ -55,7 +56,8 @@ def discussion(request, slug: str, campaign_slug: str):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            return redirect(_discussion_url(campaign, message))
+            # Sent from the board's panel, it goes back there; only to an address of this site.
+            return redirect(safe_next_url(request, _discussion_url(campaign, message)))
     page = selectors.discussion_page(campaign, before=_number(request.GET.get("before")))
     now = timezone.now()
     for message in page.messages:
@@ -64,9 +66,28 @@ def discussion(request, slug: str, campaign_slug: str):
         request, "messaging/discussion.html",
         {
             "coalition": campaign.coalition, "campaign": campaign, "page": page, "form": form, **replying,
+            # A message refused here (an empty one, say) still goes back where it was written.
+            "next": safe_next_url(request, ""),
         },
         status=400 if form.errors else 200,
     )
+
+
+BOARD_PANEL_MESSAGES = 3
+
+
+def board_discussion_panel(request, campaign) -> dict:
+    """The latest messages and a composer, beside the outreach plan: people discuss the work
+    where they see it, and come back to the board once they have sent a message."""
+    # Ids of its own: the board's filters have fields of the same names.
+    form = MessageForm(access=campaign.access, auto_id="discussion-%s")
+    form.fields["body"].widget.attrs["rows"] = 2
+    return {
+        "template": "messaging/includes/board_discussion.html",
+        "messages": selectors.discussion_page(campaign, size=BOARD_PANEL_MESSAGES).messages,
+        "form": form,
+        "next": f"{request.get_full_path()}#discussion-panel",
+    }
 
 
 def _own_message(request, slug, campaign_slug, message_id) -> DiscussionMessage:

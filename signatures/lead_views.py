@@ -120,8 +120,8 @@ def _dashboard(request, petition, paper_form=None):
         "signatures/lead_petition_dashboard.html",
         _page(
             petition,
-            counts=selectors.petition_counts(petition),
-            regions=selectors.region_counts(petition),
+            counts=selectors.petition_counts(petition, with_uncounted=True),
+            regions=selectors.region_counts(petition, with_uncounted=True),
             public_region_minimum=selectors.PUBLIC_REGION_MINIMUM,
             chart=chart,
             texts=list(petition.texts.all()),

@@ -160,13 +160,28 @@ class PetitionCounts:
         return self.online + self.field + self.paper
 
 
-def petition_counts(petition: Petition) -> PetitionCounts:
-    """Confirmed signatures as the batch count last added them, plus totals-only paper sheets."""
-    by_channel = dict(
-        PetitionTally.objects.filter(petition=petition).values("channel").annotate(n=Sum("count")).values_list(
-            "channel", "n"
-        )
-    )
+def _tallied(petition: Petition, *, with_uncounted: bool) -> list[tuple[str, str, int]]:
+    """(channel, region, count) of the tallies; `with_uncounted` adds the confirmed signatures the
+    batch count has not added yet, read in the same statement: a batch that commits meanwhile is
+    seen whole or not at all, so no signature is counted twice or missed."""
+    rows = PetitionTally.objects.filter(petition=petition).values_list("channel", "region", "count")
+    if with_uncounted:
+        uncounted = (
+            Signature.objects.filter(petition=petition, counted=False, confirmed_at__isnull=False, held=Held.NO)
+            .values("channel", "region").annotate(n=Count("pk")).values_list("channel", "region", "n")
+        )  # fmt: skip
+        rows = rows.union(uncounted, all=True)
+    return list(rows)
+
+
+def petition_counts(petition: Petition, *, with_uncounted: bool = False) -> PetitionCounts:
+    """Confirmed signatures as the batch count last added them, plus totals-only paper sheets.
+
+    The public pages read the tallies alone. The leads' page, which refreshes itself when a
+    signature is confirmed, adds those the batch count has not reached yet (`with_uncounted`)."""
+    by_channel: dict[str, int] = {}
+    for channel, _region, n in _tallied(petition, with_uncounted=with_uncounted):
+        by_channel[channel] = by_channel.get(channel, 0) + n
     sheets = PaperTotal.objects.filter(petition=petition).aggregate(n=Sum("count"))["n"] or 0
     return PetitionCounts(
         online=by_channel.get(SignatureChannel.ONLINE, 0),
@@ -175,10 +190,10 @@ def petition_counts(petition: Petition) -> PetitionCounts:
     )
 
 
-def region_counts(petition: Petition) -> list[tuple[str, int]]:
+def region_counts(petition: Petition, *, with_uncounted: bool = False) -> list[tuple[str, int]]:
     """Every region's count, largest first, for the petition's leads ("" is no region given)."""
     totals: dict[str, int] = {}
-    for region, n in PetitionTally.objects.filter(petition=petition).values_list("region", "count"):
+    for _channel, region, n in _tallied(petition, with_uncounted=with_uncounted):
         totals[region] = totals.get(region, 0) + n
     for region, n in PaperTotal.objects.filter(petition=petition).values_list("region", "count"):
         totals[region] = totals.get(region, 0) + n

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from coalitions.access import check_coalition_access
-from coalitions.audit import audit_record
+from coalitions.audit import audit_record, tally_nudge
 from coalitions.errors import DomainError
 from coalitions.models import CoalitionRole, Organisation, OutboxMessage, Participation, User, hash_token
 from coalitions.outbox import outbox_add, outbox_kick_on_commit
@@ -55,6 +56,23 @@ def _record(petition: Petition, by: User, action: str, **data) -> None:
         data={"petition": petition.slug, "campaign": petition.campaign.title, **data},
         topics=[f"campaign:{petition.campaign_id}", f"petition:{petition.pk}"],
     )
+
+
+def _counts_changed(petition_id: int) -> None:
+    """After commit, tells the pages of the petition's coalition that its counts changed."""
+    transaction.on_commit(lambda: _counts_announce(petition_id))
+
+
+def _counts_announce(petition_id: int) -> None:
+    # Once per window for all web processes, the shared cache deciding: a petition confirming
+    # fifty signatures a second costs the channel layer one message a second, and the lookup
+    # below one query. The sockets wait out the same window before passing it on, so the pages
+    # read the signatures skipped here too.
+    if not cache.add(f"signatures:counts-announced:{petition_id}", True, timeout=settings.LIVE_TALLY_SECONDS):
+        return
+    coalition_id = Campaign.objects.filter(petitions=petition_id).values_list("coalition_id", flat=True).first()
+    if coalition_id is not None:
+        tally_nudge(coalition_id=coalition_id, topic=f"petition:{petition_id}")
 
 
 def _forget_public(petition: Petition) -> None:
@@ -369,6 +387,8 @@ def petition_sign(
         _sign_again(
             petition, canonical=canonical, fields=fields, token=token, first_template=first_template, ip_key=ip_key
         )
+    if collected and not held:
+        _counts_changed(petition.pk)
 
 
 @transaction.atomic
@@ -423,6 +443,8 @@ def signature_confirm(*, token: str) -> Signature:
             signature.held = Held.NO
             update.append("held")
         signature.save(update_fields=update)
+        if signature.held == Held.NO:
+            _counts_changed(signature.petition_id)
     return signature
 
 
@@ -435,6 +457,8 @@ def signature_erase(*, token: str) -> None:
         PetitionTally.objects.filter(
             petition_id=signature.petition_id, channel=signature.channel, region=signature.region, count__gt=0
         ).update(count=F("count") - 1)
+    if signature.confirmed_at is not None and signature.held == Held.NO:
+        _counts_changed(signature.petition_id)
     signature.delete()
 
 

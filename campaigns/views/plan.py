@@ -1,9 +1,10 @@
 import csv
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from campaigns import selectors, services
 from campaigns.access import get_campaign_for_user, get_task_for_user
 from campaigns.forms.plan import PlanFilterForm, TaskCompleteForm, TaskEditForm, TaskForm, TaskStatusForm, person_label
-from campaigns.models import DUPLICATE_CONTACT_DAYS, TaskStatus
+from campaigns.models import DUPLICATE_CONTACT_DAYS, Campaign, TaskStatus
 from coalitions.errors import DomainError
 from coalitions.http import safe_next_url
 
@@ -25,6 +26,15 @@ GROUPINGS = ("organisation", "target", "due")
 # A spreadsheet runs a cell that starts with one of these as a formula, even in a CSV file.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# What apps above campaigns (the discussion) show beside the board: each gives a template and what
+# it shows, or None. They register here, so that campaigns knows nothing of them.
+BoardPanel = Callable[[HttpRequest, Campaign], dict | None]
+BOARD_PANELS: list[BoardPanel] = []
+
+
+def register_board_panel(panel: BoardPanel) -> None:
+    """`panel(request, campaign)`; the campaign carries the reader's access."""
+    BOARD_PANELS.append(panel)
 
 
 def _board_url(campaign) -> str:
@@ -116,6 +126,7 @@ def plan_board(request, slug: str, campaign_slug: str):
             "status_choices": TaskStatusForm.base_fields["status"].choices,
             "here": request.get_full_path(),
             "here_next": urlencode({"next": request.get_full_path()}),
+            "panels": [shown for shown in (panel(request, campaign) for panel in BOARD_PANELS) if shown],
         },
     )
 

@@ -307,6 +307,9 @@ IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", "2"))
 LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "20"))
 # A person stays "here now" on a campaign this long after their socket last said so.
 LIVE_PRESENCE_TTL_SECONDS = float(os.environ.get("LIVE_PRESENCE_TTL_SECONDS", "45"))
+# A petition's counts are announced to its coalition's pages at most once per this many seconds
+# (whole seconds: the shared cache keeps the window), however many signatures come in meanwhile.
+LIVE_TALLY_SECONDS = int(os.environ.get("LIVE_TALLY_SECONDS", "1"))
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2.0"))
 
 SESSION_COOKIE_HTTPONLY = True

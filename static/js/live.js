@@ -8,6 +8,9 @@
 //   changes no part of the page follows.
 // - [data-notifications]: the header's link to one's notifications, with the unread count; a page
 //   with nothing else live still opens the person's own socket to keep it current.
+// Counts the public changes (a petition's signatures) come as unnumbered "tally" messages naming
+// topics too: they refresh the parts following them. A lost one is made up for by the next, and
+// after a reconnect every part is read again.
 (function () {
   const feed = document.querySelector("[data-live-feed]");
   const notice = document.querySelector("[data-live-notice]");
@@ -47,6 +50,11 @@
     }
     const selection = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
     for (const [node, twin] of twins) twin.replaceWith(node);
+    // What the reader unfolded stays unfolded.
+    for (const details of current.querySelectorAll("details[id]")) {
+      const twin = replacement.querySelector("#" + CSS.escape(details.id));
+      if (twin) twin.open = details.open;
+    }
     current.replaceWith(replacement);
     if (active) {
       active.focus();
@@ -55,9 +63,9 @@
     return true;
   }
 
-  function scheduleRefresh() {
+  function scheduleRefresh(wait = 250) {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refresh, 250);  // a burst of events costs one fetch
+    refreshTimer = setTimeout(refresh, wait);  // a burst of events costs one fetch
   }
 
   async function refresh() {
@@ -79,7 +87,7 @@
   }
 
   // True when some part of the page follows what the event touched.
-  function follow(event) {
+  function follow(event, wait) {
     const topics = new Set(event.topics || []);
     let followed = false;
     for (const region of regions()) {
@@ -88,8 +96,13 @@
         followed = true;
       }
     }
-    if (followed) scheduleRefresh();
+    if (followed) scheduleRefresh(wait);
     return followed;
+  }
+
+  function refreshEveryRegion() {
+    for (const region of regions()) pending.add(region.dataset.liveRegion);
+    scheduleRefresh();
   }
 
   // Written as the server writes SHORT_DATETIME_FORMAT ("1 Dec 2026, 14:05"), in the reader's
@@ -143,8 +156,7 @@
   function snapshot(seq) {
     if (!regions().length) { location.reload(); return; }
     lastSeq = seq;
-    for (const region of regions()) pending.add(region.dataset.liveRegion);
-    scheduleRefresh();
+    refreshEveryRegion();
   }
 
   // Who else is on this campaign now, by name and organisation (the server never sends addresses).
@@ -175,12 +187,17 @@
     delay = Math.min(delay * 2, 30000);
   }
 
+  let connectedBefore = false;
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + anchor.dataset.socket + "?after=" + lastSeq);
     socket.onopen = () => {
       delay = 1000;
       setStatus("on");
+      // Numbered events are caught up from the trail; counts that changed while the link was
+      // down are read again.
+      if (connectedBefore) refreshEveryRegion();
+      connectedBefore = true;
       listen();
       if (presence) socket.send(JSON.stringify({ type: "presence", campaign: parseInt(presence.dataset.campaign, 10) }));
       if (notifications) socket.send(JSON.stringify({ type: "unread" }));
@@ -189,6 +206,8 @@
       listen();
       const event = JSON.parse(message.data);
       if (event.type === "event") show(event);
+      // Spread out, so that the leads watching one petition do not all ask in the same instant.
+      else if (event.type === "tally") follow(event, 250 + Math.random() * 250);
       else if (event.type === "snapshot_required") snapshot(event.seq);
       else if (event.type === "hello") lastSeq = Math.max(lastSeq, event.seq);
       else if (event.type === "presence") showPresence(event.people);

@@ -1,5 +1,6 @@
 """Two people on one outreach plan, through a real ASGI server and Debian's Chromium: the board
-updates in place, keeps what its reader is typing, and catches up after its socket was cut."""
+updates in place, keeps what its reader is typing (in a task's form, or a message in the
+discussion beside the board), and catches up after its socket was cut."""
 
 from datetime import date
 
@@ -54,10 +55,14 @@ def test_the_board_follows_a_partners_changes_in_place_and_after_a_cut(server, n
     expect(b.locator("[data-live-status]")).to_have_attribute("data-state", "on")
     b.evaluate("window.notReloaded = true")
     expect(b.locator(f"#task-{tasks[0].pk}")).to_be_visible()
-    # B is half-way through typing why another task is blocked when A's change arrives.
+    # B has begun to say why another task is blocked, and is half-way through typing a message
+    # to the coalition beside the board, when A's change arrives.
     reason = b.locator(f"#reason-{tasks[2].pk}")
     reason.click()
     reason.press_sequentially("Waiting for the")
+    message = b.locator("#board-compose textarea")
+    message.click()
+    message.press_sequentially("Shall we ask the Secre")
 
     a = signed_in_page(new_context, server, world.lead)
     a.goto(server.url + reverse("task_complete", args=[world.coalition.slug, campaign.slug, tasks[0].pk]))
@@ -72,11 +77,24 @@ def test_the_board_follows_a_partners_changes_in_place_and_after_a_cut(server, n
     expect(b.locator(".plan-count")).to_contain_text("1 done", timeout=2000)
     assert b.evaluate("window.notReloaded") is True
     expect(reason).to_have_value("Waiting for the")
-    expect(reason).to_be_focused()
-    reason.press_sequentially(" minister")
-    expect(reason).to_have_value("Waiting for the minister")
-    reason.fill("")
-    b.locator("body").click(position={"x": 5, "y": 5})
+    expect(message).to_have_value("Shall we ask the Secre")
+    expect(message).to_be_focused()
+
+    # A writes in the discussion from the board: B's panel shows it and keeps B's message.
+    a.goto(board)
+    a.locator("#board-compose textarea").fill("The Secretary's office confirmed Friday.")
+    a.locator("#board-compose").get_by_role("button", name="Send").click()
+    expect(b.locator("#discussion-panel")).to_contain_text("The Secretary's office confirmed Friday.", timeout=2000)
+    assert b.evaluate("window.notReloaded") is True
+    expect(message).to_have_value("Shall we ask the Secre")
+    expect(message).to_be_focused()
+    message.press_sequentially("tary to table it?")
+    b.locator("#board-compose").get_by_role("button", name="Send").click()
+    expect(b.locator("#discussion-panel")).to_contain_text("Shall we ask the Secretary to table it?")
+    expect(b.locator("#board-compose textarea")).to_have_value("")
+    expect(a.locator("#discussion-panel")).to_contain_text("Shall we ask the Secretary to table it?", timeout=2000)
+    expect(b.locator("[data-live-status]")).to_have_attribute("data-state", "on")
+    b.evaluate("window.notReloaded = true")
 
     # B's link drops; A makes three changes; B comes back and shows all three.
     link["up"] = False

@@ -16,7 +16,7 @@ from campaigns.models import DueState, Task, TaskStatus
 from tests.factories import AffiliationFactory, TargetFactory, TaskFactory
 
 TODAY = date(2011, 6, 6)
-BOARD_QUERIES = 10
+BOARD_QUERIES = 11
 
 
 def _client(user) -> Client:

@@ -151,3 +151,43 @@ def test_history_comes_in_pages_with_a_query_count_that_does_not_grow(world, cam
     older = client.get(_url(campaign) + f"?before={latest.older_than}").context["page"]
     assert [m.body for m in older.messages] == [f"Message number {n}" for n in range(5)]
     assert older.older_than is None
+
+
+# Beside the outreach plan ------------------------------------------------------------------------
+
+
+def _board(campaign) -> str:
+    return reverse("plan_board", args=[campaign.coalition.slug, campaign.slug])
+
+
+def test_the_board_shows_the_latest_messages_and_a_composer_that_works_without_javascript(world, campaign, client_for):
+    for n in range(4):
+        _post(world, campaign, body=f"Message number {n}")
+    client = client_for(world.observer)
+    page = client.get(_board(campaign) + "?group=target").content.decode()
+
+    panel = page[page.index('id="discussion-panel"'):]
+    assert "Message number 0" not in panel
+    assert all(f"Message number {n}" in panel for n in (1, 2, 3))
+    assert f'<form method="post" action="{_url(campaign)}" class="stacked" id="board-compose"' in panel
+    next_url = f"{_board(campaign)}?group=target#discussion-panel"
+    assert f'<input type="hidden" name="next" value="{next_url}">' in panel
+
+    response = client.post(_url(campaign), {"body": "Observers hear Kerala is ready.", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == next_url
+    assert DiscussionMessage.objects.filter(author=world.observer, organisation=world.observer_org).exists()
+
+
+@pytest.mark.parametrize("next_url", ["https://elsewhere.example/c/", "//elsewhere.example/", "javascript:alert(1)"])
+def test_a_message_never_sends_its_author_off_the_site(world, campaign, client_for, next_url):
+    response = client_for(world.member_staff).post(_url(campaign), {"body": "Done.", "next": next_url})
+    message = DiscussionMessage.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"{_url(campaign)}#message-{message.pk}"
+
+
+def test_a_message_refused_from_the_board_still_goes_back_there_once_corrected(world, campaign, client_for):
+    next_url = f"{_board(campaign)}#discussion-panel"
+    response = client_for(world.member_staff).post(_url(campaign), {"body": "  ", "next": next_url})
+    assert response.status_code == 400
+    assert f'<input type="hidden" name="next" value="{next_url}">' in response.content.decode()
+    assert not DiscussionMessage.objects.exists()

@@ -9,10 +9,14 @@ import pytest
 from django.urls import reverse
 
 from campaigns import services
-from coalitions.models import AuditEntry, Coalition
-from tests.factories import CampaignFactory, TargetFactory
+from coalitions.models import AuditEntry, Coalition, hash_token
+from messaging.services import message_post
+from signatures import services as signature_services
+from tests.factories import CampaignFactory, PetitionFactory, PetitionTextFactory, SignatureFactory, TargetFactory
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+# Elements without an end tag: they open nothing that a later end tag closes.
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 class Regions(HTMLParser):
@@ -25,12 +29,16 @@ class Regions(HTMLParser):
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
         self.depth += 1
         attributes = dict(attrs)
         if "data-live-region" in attributes:
             self.open.append((attributes["data-live-region"], attributes["data-live-topics"].split(), self.depth, self._offset()))
 
     def handle_endtag(self, tag):
+        if tag in VOID:
+            return
         if self.open and self.open[-1][2] == self.depth:
             name, topics, _depth, start = self.open.pop()
             end = self.html.index(">", self._offset()) + 1
@@ -84,9 +92,25 @@ def test_a_stale_board_plus_the_events_is_the_fresh_board(world, board, client_f
     applied = {
         name: (fresh[name] if topics & touched else (topics, html)) for name, (topics, html) in stale.items()
     }
-    assert set(stale) == {"board", "board-count"}
+    assert set(stale) == {"board", "board-count", "board-discussion"}
     assert applied == fresh
     assert stale["board"] != fresh["board"]  # the changes show on the board
+
+
+def test_a_message_shows_in_the_boards_discussion_panel(world, board, client_for):
+    campaign, _targets, _tasks = board
+    client = client_for(world.member_staff)
+    url = reverse("plan_board", args=[world.coalition.slug, campaign.slug])
+    stale = _page(client, url)
+    seq = Coalition.objects.get(pk=world.coalition.pk).last_event_seq
+
+    message_post(campaign=campaign, by=world.lead, organisation=world.lead_org, body="Who meets the **Secretary**?")
+
+    touched = {t for e in AuditEntry.objects.filter(coalition=world.coalition, seq__gt=seq) for t in e.topics}
+    fresh = _page(client, url)
+    assert _refreshed(stale, fresh, touched) == fresh
+    assert "Who meets the <strong>Secretary</strong>?" in fresh["board-discussion"][1]
+    assert "Secretary" not in stale["board-discussion"][1]
 
 
 def test_a_change_in_another_campaign_leaves_the_board_as_it_is(world, board, client_for):
@@ -100,3 +124,46 @@ def test_a_change_in_another_campaign_leaves_the_board_as_it_is(world, board, cl
     touched = {t for e in AuditEntry.objects.filter(coalition=world.coalition, seq__gt=seq) for t in e.topics}
     page = _page(client_for(world.lead), reverse("plan_board", args=[world.coalition.slug, campaign.slug]))
     assert not any(topics & touched for topics, _html in page.values())
+
+
+@pytest.fixture
+def dashboard(world, client_for):
+    petition = PetitionFactory(campaign=CampaignFactory(coalition=world.coalition, slug="c189"), slug="ratify-c189")
+    PetitionTextFactory(petition=petition)
+    url = reverse("petition_dashboard", args=[world.coalition.slug, petition.campaign.slug, petition.slug])
+    return petition, client_for(world.lead), url
+
+
+def _refreshed(stale: dict, fresh: dict, touched: set) -> dict:
+    return {name: (fresh[name] if topics & touched else (topics, html)) for name, (topics, html) in stale.items()}
+
+
+def test_a_stale_dashboard_plus_the_tally_of_a_confirmed_signature_is_the_fresh_dashboard(dashboard):
+    petition, client, url = dashboard
+    SignatureFactory(petition=petition, token_hash=hash_token("the-token"))
+    stale = _page(client, url)
+
+    signature_services.signature_confirm(token="the-token")
+
+    fresh = _page(client, url)
+    tally = {f"petition:{petition.pk}"}  # what the socket's tally message names
+    following = {name for name, (topics, _html) in stale.items() if topics & tally}
+    assert {"petition-counts", "petition-chart", "petition-paper"} <= following
+    assert _refreshed(stale, fresh, tally) == fresh
+    assert "<strong>1</strong>" in fresh["petition-counts"][1] and "<strong>1</strong>" not in stale["petition-counts"][1]
+
+
+def test_paper_sheets_a_lead_counts_refresh_the_dashboard_through_the_trail(world, dashboard):
+    petition, client, url = dashboard
+    stale = _page(client, url)
+    seq = Coalition.objects.get(pk=world.coalition.pk).last_event_seq
+
+    signature_services.paper_total_add(
+        petition=petition, by=world.lead, count=120, region="Kerala", collected_on=date(2026, 11, 30)
+    )
+
+    touched = {t for e in AuditEntry.objects.filter(coalition=world.coalition, seq__gt=seq) for t in e.topics}
+    fresh = _page(client, url)
+    assert _refreshed(stale, fresh, touched) == fresh
+    assert stale["petition-paper"] != fresh["petition-paper"]
+    assert "<strong>120</strong>" in fresh["petition-counts"][1]

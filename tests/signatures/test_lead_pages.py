@@ -387,6 +387,25 @@ def test_the_dashboard_counts_each_channel_and_region(world, petition):
     assert response.context["regions"] == [("Kerala", 43), ("Tamil Nadu", 2)]
 
 
+def test_the_dashboard_counts_a_signature_once_confirmed_before_the_batch_count_and_once_after(world, petition):
+    now = timezone.now()
+    SignatureFactory.create_batch(2, petition=petition, region="Kerala", confirmed_at=now)
+    tallies_add_confirmed()
+    SignatureFactory(petition=petition, region="Tamil Nadu", channel="field", confirmed_at=now)
+    SignatureFactory(petition=petition, region="Kerala", confirmed_at=now, held="disposable")
+    client = _client(world.lead)
+    url = reverse("petition_dashboard", args=[world.coalition.slug, petition.campaign.slug, petition.slug])
+
+    def shown():
+        context = client.get(url).context
+        counts = context["counts"]
+        return (counts.online, counts.field, counts.total), context["regions"]
+
+    assert shown() == ((2, 1, 3), [("Kerala", 2), ("Tamil Nadu", 1)])
+    tallies_add_confirmed()
+    assert shown() == ((2, 1, 3), [("Kerala", 2), ("Tamil Nadu", 1)])
+
+
 def _fill(petition, n: int) -> None:
     now = timezone.now()
     Signature.objects.bulk_create(
