@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST
 
 from campaigns import selectors, services
 from campaigns.access import get_campaign_for_user, get_task_for_user
-from campaigns.forms.plan import PlanFilterForm, TaskCompleteForm, TaskEditForm, TaskForm, TaskStatusForm, person_label
+from campaigns.forms.plan import (
+    PlanFilterForm,
+    TaskCompleteForm,
+    TaskEditForm,
+    TaskForm,
+    TaskStatusForm,
+    new_form_key,
+    person_label,
+)
 from campaigns.models import DUPLICATE_CONTACT_DAYS, TaskStatus
 from coalitions.errors import DomainError
 from coalitions.http import safe_next_url
@@ -85,6 +93,7 @@ def plan_board(request, slug: str, campaign_slug: str):
     for task in tasks:
         task.may_act = access.may_act_for(task.organisation_id)
         task.person = person_label(task.assignee) if task.assignee else ""
+        task.status_form_key = new_form_key()
     open_tasks = [task for task in tasks if task.status != TaskStatus.DONE]
     # Most recently due first: what was just done is what people look for.
     done_tasks = sorted((task for task in tasks if task.status == TaskStatus.DONE), key=lambda task: task.due_on, reverse=True)
@@ -278,7 +287,7 @@ def task_status(request, slug: str, campaign_slug: str, task_id: int):
         messages.error(request, _("Please choose to do, doing or blocked."))
     else:
         try:
-            services.task_status_set(task=task, by=request.user, **form.cleaned_data)
+            task = services.task_status_set(task=task, by=request.user, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
