@@ -12,6 +12,8 @@ from django.utils import timezone
 from campaigns import services
 from campaigns.models import OutreachLog, Task, TaskStatus, TaskStatusReceipt
 from coalitions.models import AuditEntry
+from tests.campaigns.test_target_lead_concurrency import _in_threads
+from tests.conftest import needs_postgres
 from tests.factories import TaskFactory
 
 KEY = "5f0c1e2a9b7d4c3e8f6a1b2c3d4e5f60"
@@ -192,3 +194,37 @@ def test_every_status_form_on_the_board_has_a_key_of_its_own(member, world, camp
 
     keys = re.findall(r'name="idempotency_key" value="([0-9a-f]{32})"', html)
     assert len(keys) == 2 and keys[0] != keys[1]
+
+
+# Two arrivals at the same moment (PostgreSQL: SQLite serialises writers) ----------------------------
+
+
+@needs_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_check_off_arriving_twice_at_once_is_recorded_once(world, task):
+    fields = {"happened_on": timezone.localdate(), "channel": "call", "outcome": "acknowledged", "summary": "Called"}
+
+    def check_off():
+        return services.task_complete(task=Task.objects.get(pk=task.pk), by=world.member_staff, idempotency_key=KEY, **fields)
+
+    results = _in_threads(check_off, check_off)
+
+    assert all(isinstance(result, OutreachLog) for result in results), results
+    assert results[0].pk == results[1].pk
+    assert OutreachLog.objects.filter(task=task).count() == 1
+    assert _written("task.completed") == 1
+
+
+@needs_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_status_change_arriving_twice_at_once_is_recorded_once(world, task):
+    def set_doing():
+        return services.task_status_set(task=Task.objects.get(pk=task.pk), by=world.member_staff, status="doing", idempotency_key=KEY)
+
+    results = _in_threads(set_doing, set_doing)
+
+    assert all(isinstance(result, Task) for result in results), results
+    assert _written("task.status_changed") == 1
+    assert TaskStatusReceipt.objects.count() == 1
