@@ -28,6 +28,7 @@ from campaigns.forms.plan import (
 from campaigns.models import DUPLICATE_CONTACT_DAYS, TaskStatus
 from coalitions.errors import DomainError
 from coalitions.http import safe_next_url
+from config.headers import readable_offline
 
 GROUPINGS = ("organisation", "target", "due")
 # A spreadsheet runs a cell that starts with one of these as a formula, even in a CSV file.
@@ -84,6 +85,7 @@ def _sections(tasks: list, group: str, access) -> list[dict]:
 
 
 @login_required
+@readable_offline
 def plan_board(request, slug: str, campaign_slug: str):
     campaign = get_campaign_for_user(request.user, slug, campaign_slug)
     access = campaign.access
@@ -301,6 +303,8 @@ def task_status(request, slug: str, campaign_slug: str, task_id: int):
 
 
 @login_required
+# A check-off form opened before the link dropped can be filled in and kept on the phone.
+@readable_offline
 def task_complete(request, slug: str, campaign_slug: str, task_id: int):
     task = _task_for_actor(request, slug, campaign_slug, task_id)
     campaign = task.campaign
