@@ -284,9 +284,20 @@ class OutreachLog(models.Model):
     )
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     logged_at = models.DateTimeField(default=timezone.now)
+    # The key of the check-off form it came from: a form sent twice (kept on a phone while the link
+    # was down, sent again after an answer that never arrived) is recorded once.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-happened_on", "-logged_at"]
+
+
+class TaskStatusReceipt(models.Model):
+    """The key of a status form that changed a task: the same form arriving again changes nothing."""
+
+    key = models.CharField(max_length=64, unique=True)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
 
 
 class CalendarFeed(models.Model):

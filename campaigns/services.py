@@ -38,6 +38,7 @@ from .models import (
     TargetOrganisation,
     Task,
     TaskStatus,
+    TaskStatusReceipt,
     TextApproval,
     TextStatus,
     TextVersion,
@@ -447,19 +448,36 @@ def task_update(*, task: Task, by: User, **fields) -> Task:
 
 
 @transaction.atomic
-def task_status_set(*, task: Task, by: User, status: str, blocked_reason: str = "") -> Task:
-    """To do, doing or blocked; a task is done only with a log of what happened (task_complete)."""
+def task_status_set(*, task: Task, by: User, status: str, blocked_reason: str = "", idempotency_key: str = "") -> Task:
+    """To do, doing or blocked; a task is done only with a log of what happened (task_complete).
+
+    A form carries an `idempotency_key`: the same form arriving again (kept on a phone while the
+    link was down and sent once more) leaves the task as the first arrival made it."""
     _task_access(task, by)
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if idempotency_key:
+        receipt = TaskStatusReceipt.objects.filter(key=idempotency_key).first()
+        if receipt is not None and receipt.task_id == task.pk:
+            task.refresh_from_db(fields=["status", "blocked_reason", "completed_at"])
+            return task
+        if receipt is not None:
+            # A key seen on another task is no key at all: this change stands on its own.
+            idempotency_key = ""
     if status == TaskStatus.DONE:
         raise DomainError(_("Record what happened to mark a task done."))
+    if current.status == TaskStatus.DONE:
+        # A change made on a phone while the link was down may arrive after a partner checked the task off.
+        raise DomainError(_("This task has already been checked off, so its status can no longer change."))
     blocked_reason = blocked_reason.strip()
     if status == TaskStatus.BLOCKED and not blocked_reason:
         raise DomainError(_("Please say why the task is blocked."))
-    old = task.status
+    old = current.status
     task.status = status
     task.blocked_reason = blocked_reason if status == TaskStatus.BLOCKED else ""
     task.completed_at = None
     task.save(update_fields=["status", "blocked_reason", "completed_at"])
+    if idempotency_key:
+        TaskStatusReceipt.objects.create(key=idempotency_key, task=task)
     _record(
         task.campaign, by, "task.status_changed", topics=_task_topics(task), target=task.target.name, organisation=task.organisation.short_name,
         old=old, new=status, reason=task.blocked_reason,
@@ -480,10 +498,20 @@ def task_complete(
     next_step: str = "",
     next_step_due: date | None = None,
     stance: int | None = None,
+    idempotency_key: str = "",
 ) -> OutreachLog:
-    """Check a task off with what happened; a next step becomes the follow-up task."""
+    """Check a task off with what happened; a next step becomes the follow-up task.
+
+    The same check-off form arriving again (its `idempotency_key`) gets back the log the first
+    arrival wrote, and writes nothing."""
     access = _task_access(task, by)
     task = Task.objects.select_for_update().select_related("campaign__coalition", "target", "organisation").get(pk=task.pk)
+    if idempotency_key:
+        earlier = OutreachLog.objects.filter(idempotency_key=idempotency_key).select_related("follow_up").first()
+        if earlier is not None and earlier.task_id == task.pk:
+            return earlier
+        if earlier is not None:
+            idempotency_key = ""
     if task.status == TaskStatus.DONE:
         raise DomainError(_("This task has already been checked off."))
     if next_step_due and not next_step.strip():
@@ -491,6 +519,7 @@ def task_complete(
     log = OutreachLog(
         task=task, happened_on=happened_on, channel=channel, outcome=outcome, summary=summary.strip(),
         attendees=attendees.strip(), next_step=next_step.strip(), next_step_due=next_step_due, logged_by=by,
+        idempotency_key=idempotency_key or None,
     )
     if stance is not None:
         log.stance_assessment = _stance_record(

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
@@ -5,6 +7,30 @@ from django.conf import settings
 from django.utils.cache import cc_delim_re, patch_cache_control
 
 SAME_FOR_EVERY_VISITOR = "same_for_every_visitor"
+# The service worker (static/js/sw.js) keeps on the phone only pages that carry this header.
+OFFLINE_READABLE = "X-Offline-Readable"
+# Everything a signed-in person left on the phone: pages kept for offline reading, changes kept to
+# be sent, the worker itself. Members have been threatened: on a shared phone their coalition's
+# work must not outlive their sign-out, nor be shown to the next person who signs in.
+CLEARED_AT_SIGN_OUT = '"cache", "storage"'
+# The browser's HTTP cache holds no page of a signed-in person (they are sent no-store), only
+# static files, which are the same for everyone: a sign-in keeps them.
+CLEARED_AT_SIGN_IN = '"storage"'
+
+
+def readable_offline(view):
+    """Marks the pages a member needs when the link drops (their tasks, a board, a check-off form):
+    the service worker keeps the latest copy of each and shows it while offline. Only a page shown
+    to a signed-in person in answer to a GET is marked: never a form sent back with its errors."""
+
+    @wraps(view)
+    def marked(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and request.user.is_authenticated:
+            response[OFFLINE_READABLE] = "1"
+        return response
+
+    return marked
 
 
 def shared_for_anonymous(response, *, max_age: int, same_in_every_language: bool = False):
@@ -56,6 +82,23 @@ class PrivatePagesMiddleware:
         varies_on_cookie = "cookie" in response.get("Vary", "").lower()
         if signed_in or varies_on_cookie or request.path.startswith("/accounts/"):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class SignInChangeClearsPhoneMiddleware:
+    """A response that signs someone in or out tells the browser to clear what the site keeps on
+    the device (Clear-Site-Data), whichever page did it (the site's sign-out, the admin's). A
+    sign-in clears too: the previous person's session may simply have expired on a shared phone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        before = request.user.pk
+        response = self.get_response(request)
+        after = request.user.pk
+        if before != after:
+            response["Clear-Site-Data"] = CLEARED_AT_SIGN_IN if after is not None else CLEARED_AT_SIGN_OUT
         return response
 
 

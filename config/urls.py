@@ -8,6 +8,7 @@ from campaigns.views.home import home
 from letters import urls as letter_urls
 
 from .health import healthz
+from .offline import service_worker, web_manifest
 
 # The admin signs in through the site's own sign-in, with its rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,6 +17,9 @@ urlpatterns = [
     # Public petitions, the busiest pages, matched first: short addresses, for posters and text messages.
     path("p/", include("signatures.public_urls")),
     path("healthz", healthz, name="healthz"),
+    # From the root, so that the worker may look after every page of the site.
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest-<slug:language>.webmanifest", web_manifest, name="web_manifest"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("c/<slug:slug>/campaigns/", include(campaign_urls.app_urls)),

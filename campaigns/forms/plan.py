@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -9,6 +10,16 @@ from campaigns.selectors import BoardFilters
 from coalitions.models import Affiliation, Organisation, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def new_form_key() -> str:
+    return uuid.uuid4().hex
+
+
+def form_key_field() -> forms.CharField:
+    """A key new with every form shown: the service records what the form says once, however often it
+    arrives (a second tap, a change kept on a phone while the link was down and sent again)."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64, initial=new_form_key)
 
 
 def person_label(user: User) -> str:
@@ -130,6 +141,7 @@ class TaskStatusForm(forms.Form):
         label=_("Status"), choices=[(s.value, s.label) for s in TaskStatus if s != TaskStatus.DONE]
     )
     blocked_reason = forms.CharField(label=_("Why it is blocked"), required=False, max_length=500)
+    idempotency_key = form_key_field()
 
 
 class TaskCompleteForm(forms.Form):
@@ -149,6 +161,7 @@ class TaskCompleteForm(forms.Form):
         choices=[("", _("No change"))] + Stance.choices,
         help_text=_("Leave “No change” unless this contact showed where they stand."),
     )
+    idempotency_key = form_key_field()
 
     def clean_happened_on(self):
         happened_on = self.cleaned_data["happened_on"]

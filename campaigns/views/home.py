@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from campaigns import selectors
 from coalitions import selectors as coalition_selectors
+from config.headers import readable_offline
 
 # What apps above campaigns (letters) ask of the person today: each gives a template and what it
 # shows, or None. They register here, so that campaigns knows nothing of them.
@@ -21,6 +22,8 @@ def register_home_section(section: HomeSection) -> None:
     HOME_SECTIONS.append(section)
 
 
+# The member's own work, on their phone when the link drops (the landing page is not kept).
+@readable_offline
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "coalitions/landing.html")

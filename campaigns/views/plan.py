@@ -17,10 +17,19 @@ from django.views.decorators.http import require_POST
 
 from campaigns import selectors, services
 from campaigns.access import get_campaign_for_user, get_task_for_user
-from campaigns.forms.plan import PlanFilterForm, TaskCompleteForm, TaskEditForm, TaskForm, TaskStatusForm, person_label
+from campaigns.forms.plan import (
+    PlanFilterForm,
+    TaskCompleteForm,
+    TaskEditForm,
+    TaskForm,
+    TaskStatusForm,
+    new_form_key,
+    person_label,
+)
 from campaigns.models import DUPLICATE_CONTACT_DAYS, Campaign, TaskStatus
 from coalitions.errors import DomainError
 from coalitions.http import safe_next_url
+from config.headers import readable_offline
 
 GROUPINGS = ("organisation", "target", "due")
 # A spreadsheet runs a cell that starts with one of these as a formula, even in a CSV file.
@@ -86,6 +95,7 @@ def _sections(tasks: list, group: str, access) -> list[dict]:
 
 
 @login_required
+@readable_offline
 def plan_board(request, slug: str, campaign_slug: str):
     campaign = get_campaign_for_user(request.user, slug, campaign_slug)
     access = campaign.access
@@ -95,6 +105,7 @@ def plan_board(request, slug: str, campaign_slug: str):
     for task in tasks:
         task.may_act = access.may_act_for(task.organisation_id)
         task.person = person_label(task.assignee) if task.assignee else ""
+        task.status_form_key = new_form_key()
     open_tasks = [task for task in tasks if task.status != TaskStatus.DONE]
     # Most recently due first: what was just done is what people look for.
     done_tasks = sorted((task for task in tasks if task.status == TaskStatus.DONE), key=lambda task: task.due_on, reverse=True)
@@ -289,7 +300,7 @@ def task_status(request, slug: str, campaign_slug: str, task_id: int):
         messages.error(request, _("Please choose to do, doing or blocked."))
     else:
         try:
-            services.task_status_set(task=task, by=request.user, **form.cleaned_data)
+            task = services.task_status_set(task=task, by=request.user, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -303,6 +314,8 @@ def task_status(request, slug: str, campaign_slug: str, task_id: int):
 
 
 @login_required
+# A check-off form opened before the link dropped can be filled in and kept on the phone.
+@readable_offline
 def task_complete(request, slug: str, campaign_slug: str, task_id: int):
     task = _task_for_actor(request, slug, campaign_slug, task_id)
     campaign = task.campaign

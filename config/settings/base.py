@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.headers.SignInChangeClearsPhoneMiddleware",
     "coalitions.middleware.UserLanguageMiddleware",
     "coalitions.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
