@@ -13,7 +13,6 @@ scratch database, as bench/run.py does) and updates bench/out/results.json.
 """
 
 import dataclasses
-import json
 import os
 import statistics
 import sys
@@ -120,13 +119,12 @@ def print_figures(results: dict) -> None:
 def main() -> None:
     from django.core.management import call_command
 
+    from bench.signing import merge_results
+
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", stdout=open(os.devnull, "w"))
-    results_path = OUT / "results.json"
     results = bench_letters()
-    previous = json.loads(results_path.read_text()) if results_path.exists() else {}
-    OUT.mkdir(parents=True, exist_ok=True)
-    results_path.write_text(json.dumps({**previous, **results}, indent=2))
+    results_path = merge_results(results)
     print_figures(results)
     print(f"written to {results_path}, {OUT / 'letter-demo.pdf'} and {OUT / 'letter-bn.pdf'}")
 

@@ -2,6 +2,7 @@
 
 Runs against DATABASE_URL / REDIS_URL when set, otherwise a scratch SQLite database in var/.
 The signing benchmark (bench/signing.py) needs both; it uses a database and a Redis database of its own.
+The fan-out benchmark (bench/fanout.py) needs Redis; it compares the channel layers through real servers.
 The letter benchmark (bench/letters.py) draws the demo letters.
 Usage: make bench   (or: .venv/bin/python bench/run.py)
 """
@@ -33,6 +34,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.fanout import bench_fanout  # noqa: E402
+from bench.fanout import print_figures as print_fanout_figures  # noqa: E402
 from bench.letters import bench_letters  # noqa: E402
 from bench.letters import print_figures as print_letter_figures  # noqa: E402
 from bench.signing import bench_signing, print_figures  # noqa: E402
@@ -295,6 +298,7 @@ def main() -> None:
         "live_event_latency": asyncio.run(bench_live_event_latency()),
         "slow_link": bench_slow_link(),
         **bench_signing(),
+        **bench_fanout(),
         **bench_letters(),
     }
     OUT.mkdir(parents=True, exist_ok=True)
@@ -311,6 +315,7 @@ def main() -> None:
             f"board {slow['board_s']} s {slow['board_kb']} KB  (target: each ≤ 1.0 s and ≤ 15 KB)"
         )
     print_figures(results)
+    print_fanout_figures(results)
     print_letter_figures(results)
     print(f"written to {OUT / 'results.json'}")
 

@@ -75,31 +75,41 @@ def bench_signing() -> dict:
         return {}
     with tempfile.TemporaryDirectory(prefix="bench-signing-") as scratch:
         scratch = Path(scratch)
-        (scratch / "mail").mkdir()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": _with_path(database_url, f"/{BENCH_DATABASE}"),
-            "REDIS_URL": _with_path(redis_url, f"/{BENCH_REDIS_DB}"),
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(scratch / "mail"),
-            "SITE_URL": "http://127.0.0.1",
-            # As docker-compose.yml sets it: each worker keeps its connection rather than opening
-            # one per request, which alone costs more than the INSERT of the baseline.
-            "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
-            "PYTHONPATH": str(ROOT),
-            "LOG_LEVEL": "WARNING",
-        }
-        # bench/run.py's own settings deliver tasks in-process; the server must hand them to Redis.
-        for name in ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS"):
-            env.pop(name, None)
-        results = scratch / "results.json"
-        subprocess.run(
-            [sys.executable, str(Path(__file__)), "--measure", str(results), str(scratch)], cwd=ROOT, env=env,
-            check=True,
-        )  # fmt: skip
-        return json.loads(results.read_text())
+        return measure_apart(Path(__file__), scratch, bench_environ(_with_path(database_url, f"/{BENCH_DATABASE}"), scratch))
+
+
+def bench_environ(database_url: str, scratch: Path) -> dict:
+    """The environment of a benchmark's own process and of the servers it starts: production
+    settings (bench/settings.py) on the bench's own database and Redis database, mail in files."""
+    (scratch / "mail").mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": _with_path(os.environ["REDIS_URL"], f"/{BENCH_REDIS_DB}"),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(scratch / "mail"),
+        "SITE_URL": "http://127.0.0.1",
+        # As docker-compose.yml sets it: each worker keeps its connection rather than opening
+        # one per request, which alone costs more than the INSERT of the baseline.
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
+        "PYTHONPATH": str(ROOT),
+        "LOG_LEVEL": "WARNING",
+    }
+    # bench/run.py's own settings deliver tasks in-process; the server must hand them to Redis.
+    for name in ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS"):
+        env.pop(name, None)
+    return env
+
+
+def measure_apart(module: Path, scratch: Path, env: dict) -> dict:
+    """Runs `module --measure` in a process of its own, on `env`, and returns what it wrote."""
+    results = scratch / "results.json"
+    subprocess.run(
+        [sys.executable, str(module), "--measure", str(results), str(scratch)], cwd=ROOT, env=env, check=True
+    )
+    return json.loads(results.read_text())
 
 
 def _with_path(url: str, path: str) -> str:
@@ -135,11 +145,10 @@ def _ensure_database() -> None:
             connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
 
 
-def _prepare() -> dict:
-    """The petition with a lead and a few hundred confirmed signers; no signature of earlier runs."""
+def led_campaign(*, coalition_slug: str, coalition_name: str, campaign_slug: str, campaign_title: str, lead_email: str):
+    """A benchmark's campaign, in a coalition led by one organisation whose admin is its lead:
+    (campaign, organisation, lead)."""
     from allauth.account.models import EmailAddress
-    from django.db import connection, transaction
-    from django.utils import timezone
 
     from campaigns.models import Campaign
     from coalitions.models import (
@@ -148,23 +157,36 @@ def _prepare() -> dict:
         Coalition,
         CoalitionRole,
         Organisation,
-        OutboxMessage,
         Participation,
         User,
     )
+
+    organisation = Organisation.objects.create(name="National Domestic Workers Movement", acronym="NDWM", country="IN")
+    lead = User.objects.create_user(email=lead_email, display_name="Bench lead", language="en")
+    EmailAddress.objects.create(user=lead, email=lead.email, verified=True, primary=True)
+    Affiliation.objects.create(organisation=organisation, user=lead, role=AffiliationRole.ADMIN)
+    coalition = Coalition.objects.create(slug=coalition_slug, name=coalition_name)
+    Participation.objects.create(coalition=coalition, organisation=organisation, role=CoalitionRole.LEAD)
+    campaign = Campaign.objects.create(coalition=coalition, title=campaign_title, slug=campaign_slug, status="active")
+    return campaign, organisation, lead
+
+
+def _prepare() -> dict:
+    """The petition with a lead and a few hundred confirmed signers; no signature of earlier runs."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from coalitions.models import OutboxMessage
     from signatures import services
     from signatures.models import Petition, PetitionTally, Signature, Visibility
 
     petition = Petition.objects.filter(slug=SLUG).first()
     if petition is None:
         with transaction.atomic():
-            organisation = Organisation.objects.create(name="National Domestic Workers Movement", acronym="NDWM", country="IN")
-            lead = User.objects.create_user(email="lead@bench.example", display_name="Bench lead", language="en")
-            EmailAddress.objects.create(user=lead, email=lead.email, verified=True, primary=True)
-            Affiliation.objects.create(organisation=organisation, user=lead, role=AffiliationRole.ADMIN)
-            coalition = Coalition.objects.create(slug="bench-domestic-workers", name="Domestic workers' rights")
-            Participation.objects.create(coalition=coalition, organisation=organisation, role=CoalitionRole.LEAD)
-            campaign = Campaign.objects.create(coalition=coalition, title="Ratify C189", slug="c189", status="active")
+            campaign, organisation, lead = led_campaign(
+                coalition_slug="bench-domestic-workers", coalition_name="Domestic workers' rights",
+                campaign_slug="c189", campaign_title="Ratify C189", lead_email="lead@bench.example",
+            )  # fmt: skip
             petition = services.petition_create(
                 campaign=campaign, by=lead, slug=SLUG, goal=100_000, regions=REGIONS, organisations=[organisation]
             )
@@ -691,16 +713,26 @@ def measure(results_path: Path, scratch: Path) -> None:
                 print(f"      {share:4.0f} %  {frame[:110]}")
 
 
-def main() -> None:
+def merge_results(results: dict) -> Path:
+    """Puts a benchmark run alone into bench/out/results.json beside the figures already there."""
     results_path = OUT / "results.json"
-    results = bench_signing()
-    if not results:
-        return
     previous = json.loads(results_path.read_text()) if results_path.exists() else {}
     OUT.mkdir(parents=True, exist_ok=True)
     results_path.write_text(json.dumps({**previous, **results}, indent=2))
-    print_figures(results)
-    print(f"written to {results_path}")
+    return results_path
+
+
+def run_alone(bench, print_figures) -> None:
+    """A benchmark run by itself: its figures printed and merged into bench/out/results.json."""
+    results = bench()
+    if results:
+        results_path = merge_results(results)
+        print_figures(results)
+        print(f"written to {results_path}")
+
+
+def main() -> None:
+    run_alone(bench_signing, print_figures)
 
 
 if __name__ == "__main__":

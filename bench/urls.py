@@ -1,8 +1,10 @@
-"""The site's URLs, plus the bare baseline that the signing benchmark compares signing with."""
+"""The site's URLs, plus the bare baselines that the signing and fan-out benchmarks compare with."""
 
 import hashlib
 import secrets
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 from coalitions.http import client_ip
 from config.urls import urlpatterns as site_urlpatterns
 
+BROADCAST_GROUP = "bench.broadcast"
 # A table of the same columns, defaults, indexes and foreign keys as signatures_signature, made by
 # the bench.
 BASELINE_TABLE = "bench_signature"
@@ -40,7 +43,17 @@ def baseline_insert(request):
     return _see_other("/bench/insert/")
 
 
+@require_POST
+def baseline_broadcast(request):
+    """A nudge to the bare broadcast sockets (bench/asgi.py), sent as a change's nudge is sent after
+    its commit, with no transaction, audit entry or access check before it."""
+    seq = int(request.POST.get("seq", "0"))
+    async_to_sync(get_channel_layer().group_send)(BROADCAST_GROUP, {"type": "bench.broadcast", "seq": seq})
+    return HttpResponse(status=204)
+
+
 urlpatterns = [
     path("bench/insert/", baseline_insert),
+    path("bench/broadcast/", baseline_broadcast),
     *site_urlpatterns,
 ]

@@ -67,6 +67,12 @@ def coalition_access(user, coalition: Coalition) -> CoalitionAccess | None:
             "organisation"
         )
     )
+    return _access_through(affiliations, participations)
+
+
+def _access_through(affiliations: dict[int, str], participations: tuple[Participation, ...]) -> CoalitionAccess | None:
+    """A person's access from their organisations' roles (`affiliations`) and those of the
+    coalition's participations that are theirs."""
     if not participations:
         return None
     role = max((CoalitionRole(p.role) for p in participations), key=ROLE_RANK.__getitem__)
@@ -77,15 +83,59 @@ def coalition_access(user, coalition: Coalition) -> CoalitionAccess | None:
 
 
 def check_coalition_access(user, coalition: Coalition, need: Need) -> CoalitionAccess:
-    access = coalition_access(user, coalition)
+    return _checked(
+        coalition_access(user, coalition), coalition, need, lambda: is_mfa_enabled(user, [Authenticator.Type.TOTP])
+    )
+
+
+def _checked(access: CoalitionAccess | None, coalition: Coalition, need: Need, has_totp) -> CoalitionAccess:
     if access is None:
         raise Http404
     if ROLE_RANK[access.role] < NEED_RANK[need]:
         raise PermissionDenied
     # Recovery codes alone are a fallback, not a second factor: an authenticator app is required.
-    if coalition.require_mfa_for_leads and access.is_lead and not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+    if coalition.require_mfa_for_leads and access.is_lead and not has_totp():
         raise MfaRequired
     return access
+
+
+def coalition_access_of_people(users, coalition: Coalition, need: Need) -> dict[int, CoalitionAccess | None]:
+    """`check_coalition_access` for many people at once, in a few queries whatever their number:
+    each person's access, or None where the check would refuse them."""
+    affiliations: dict[int, dict[int, str]] = {user.pk: {} for user in users if user.is_authenticated and user.is_active}
+    for user_id, organisation_id, role in Affiliation.objects.filter(user_id__in=list(affiliations)).values_list(
+        "user_id", "organisation_id", "role"
+    ):
+        affiliations[user_id][organisation_id] = role
+    organisation_ids = {organisation_id for theirs in affiliations.values() for organisation_id in theirs}
+    # In the order coalition_access reads them, for each person's share of them.
+    participations = {
+        p.organisation_id: p
+        for p in Participation.objects.filter(coalition=coalition, organisation_id__in=organisation_ids).select_related(
+            "organisation"
+        )
+    }
+    order = {organisation_id: position for position, organisation_id in enumerate(participations)}
+    accesses = {
+        user_id: _access_through(
+            theirs,
+            tuple(participations[o] for o in sorted(theirs.keys() & participations.keys(), key=order.__getitem__)),
+        )
+        for user_id, theirs in affiliations.items()
+    }
+    with_totp = set()
+    if coalition.require_mfa_for_leads:
+        leads = [user_id for user_id, access in accesses.items() if access is not None and access.is_lead]
+        with_totp = set(
+            Authenticator.objects.filter(user_id__in=leads, type=Authenticator.Type.TOTP).values_list("user_id", flat=True)
+        )
+    checked: dict[int, CoalitionAccess | None] = {user.pk: None for user in users}
+    for user_id, access in accesses.items():
+        try:
+            checked[user_id] = _checked(access, coalition, need, lambda user_id=user_id: user_id in with_totp)
+        except (PermissionDenied, Http404):
+            pass
+    return checked
 
 
 def coalitions_withheld_for_mfa(user):

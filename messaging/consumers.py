@@ -12,33 +12,50 @@ Every LIVE_HEARTBEAT_SECONDS the socket also catches up by itself and then sends
 the layer lost is made up for, access is checked again (a removed organisation is cut off within
 one beat even if no event reaches it), and a client that hears nothing for a few beats knows the
 link is dead and reconnects.
+
+The sockets of a coalition that catch up at the same moment, as a nudge or a beat wakes them all,
+are read together (feed.py).
 """
 
 import asyncio
 import json
-from importlib import import_module
-from types import SimpleNamespace
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django.contrib.auth import get_user
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import translation
 
 from campaigns.models import Campaign
-from coalitions.access import check_coalition_access, get_coalition_for_user
-from coalitions.audit import coalition_group, describe_entry
+from coalitions.access import get_coalition_for_user
+from coalitions.audit import coalition_group
 from coalitions.models import User
 from coalitions.notices import person_group
-from coalitions.selectors import audit_entries_after
 
+from .feed import CATCH_UP_LIMIT, Reader, coalition_feed, first_sign_in, signed_in_user
 from .presence import presence_store
 
-CATCH_UP_LIMIT = 200
 CLOSE_FORBIDDEN = 4403
+# Messages of the channel layer's groups, as opposed to the socket's own (websocket.*).
+GROUP_MESSAGES = {"coalition.nudge", "coalition.tally", "presence.changed", "notifications.changed"}
+
+
+class GroupMessagesWithoutDatabaseHop:
+    """Channels closes stale database connections before every message it hands a consumer: a
+    trip to the one database thread for each socket of a group at each nudge, one after the other,
+    which with 200 sockets alone held the last of them tens of milliseconds. The handlers of group
+    messages here read the database only through database_sync_to_async, which closes stale
+    connections around each read itself, so these go straight to their handler."""
+
+    group_messages: set[str] = set()
+
+    async def dispatch(self, message):
+        if message.get("type") in self.group_messages:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
 
 class PersonalMixin:
@@ -68,25 +85,11 @@ class PersonalMixin:
     def _unread(self) -> int:
         return User.objects.filter(pk=self.scope["user"].pk).values_list("unread_notifications", flat=True).first() or 0
 
-    def _signed_in_user(self):
-        """The socket's person, read again from their session as a request would read it.
 
-        Signing out deletes the session, a password change no longer matches its hash, and a
-        deactivated account is refused by the authentication backend: each ends the socket too.
-        """
-        session_key = self.scope["session"].session_key
-        if not session_key:
-            return None
-        store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
-        user = get_user(SimpleNamespace(session=store))
-        if not user.is_authenticated or not user.is_active or user.pk != self.scope["user"].pk:
-            return None
-        return user
-
-
-
-class PersonConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
+class PersonConsumer(GroupMessagesWithoutDatabaseHop, PersonalMixin, AsyncJsonWebsocketConsumer):
     """For pages outside any coalition (the dashboard, one's account): the count, nothing else."""
+
+    group_messages = {"notifications.changed"}
 
     async def connect(self):
         if not self.scope["user"].is_authenticated:
@@ -105,14 +108,17 @@ class PersonConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
     async def beat(self):
         while True:
             await asyncio.sleep(settings.LIVE_HEARTBEAT_SECONDS)
-            if await database_sync_to_async(self._signed_in_user)() is None:
+            user = await database_sync_to_async(signed_in_user)(self.scope["session"].session_key, self.scope["user"].pk)
+            if user is None:
                 await self.close(code=CLOSE_FORBIDDEN)
                 return
             await self.send_json({"type": "ping"})
             await self.send_unread(if_changed=True)
 
 
-class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
+class CoalitionConsumer(GroupMessagesWithoutDatabaseHop, PersonalMixin, AsyncJsonWebsocketConsumer):
+    group_messages = GROUP_MESSAGES
+
     async def connect(self):
         self.lock = asyncio.Lock()
         self.tallies_waiting: dict[str, asyncio.Task] = {}
@@ -201,7 +207,7 @@ class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
 
     async def coalition_nudge(self, event):
         if event.get("seq", 0) > self.last_seq:
-            await self.catch_up()
+            await self.catch_up(woken_with_others=True)
 
     async def coalition_tally(self, event):
         """Passed on once at the end of a window that the first nudge opens, whatever comes in
@@ -223,25 +229,34 @@ class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
         self.tallies_waiting = {}
 
     async def beat(self):
+        loop = asyncio.get_running_loop()
+        period = settings.LIVE_HEARTBEAT_SECONDS
         while True:
-            await asyncio.sleep(settings.LIVE_HEARTBEAT_SECONDS)
-            if await self.catch_up():
+            # On the beat of the process's clock rather than of the socket's own opening: all
+            # sockets of the process beat together, and their catch-ups are read as one.
+            await asyncio.sleep(period - loop.time() % period)
+            if await self.catch_up(woken_with_others=True):
                 await self.send_json({"type": "ping", "seq": self.last_seq})
                 await self.send_presence()
-                if hasattr(self, "unread_sent"):
-                    await self.send_unread(if_changed=True)
+                if hasattr(self, "unread_sent") and self.unread_seen != self.unread_sent:
+                    await self.send_unread()
             else:
                 return
 
-    async def catch_up(self) -> bool:
-        """Sends what the client has not seen; False once the socket is closed for lost access."""
+    async def catch_up(self, *, woken_with_others: bool = False) -> bool:
+        """Sends what the client has not seen; False once the socket is closed for lost access.
+
+        Sign-in and access are checked again each time: a removed organisation stops receiving at
+        once. The sockets of the coalition that catch up at the same moment are read together."""
         async with self.lock:
-            batch = await database_sync_to_async(self._entries_after)(self.last_seq)
+            reader = Reader(self.scope["session"].session_key, self.scope["user"].pk, self.last_seq, self.sign_in)
+            batch = await coalition_feed(self.coalition.pk).read(reader, woken_with_others=woken_with_others)
             if batch is None:
                 self._forget_tallies()
                 await self.close(code=CLOSE_FORBIDDEN)
                 return False
-            entries, current = batch
+            self.sign_in, self.unread_seen = batch.sign_in, batch.unread
+            entries, current = batch.events, batch.current
             # A client ahead of the trail (e.g. after a restore from backup) would miss what follows.
             if len(entries) > CATCH_UP_LIMIT or self.last_seq > current:
                 self.last_seq = current
@@ -260,34 +275,10 @@ class CoalitionConsumer(PersonalMixin, AsyncJsonWebsocketConsumer):
             return None
 
     def _authorised_coalition(self):
-        try:
-            return get_coalition_for_user(self.scope["user"], self.scope["url_route"]["kwargs"]["slug"])
-        except (Http404, PermissionDenied):
-            return None
-
-    def _entries_after(self, seq: int):
-        # Access is checked again each time: a removed organisation stops receiving at once.
-        user = self._signed_in_user()
+        user, self.sign_in = first_sign_in(self.scope["session"].session_key, self.scope["user"].pk)
         if user is None:
             return None
-        self.coalition.refresh_from_db(fields=["last_event_seq", "require_mfa_for_leads"])
         try:
-            check_coalition_access(user, self.coalition, "view")
+            return get_coalition_for_user(user, self.scope["url_route"]["kwargs"]["slug"])
         except (Http404, PermissionDenied):
             return None
-        entries = audit_entries_after(coalition=self.coalition, seq=seq, limit=CATCH_UP_LIMIT + 1)
-        with translation.override(user.language):
-            return (
-                [
-                    {
-                        "type": "event",
-                        "seq": entry.seq,
-                        "action": entry.action,
-                        "text": describe_entry(entry),
-                        "at": entry.created_at.isoformat(),
-                        "topics": entry.topics,
-                    }
-                    for entry in entries
-                ],
-                self.coalition.last_event_seq,
-            )

@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -105,6 +106,35 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# How nudges reach the sockets through Redis: "pubsub" (one PUBLISH per nudge, fanned out to the
+# sockets inside each server process) or "core" (a message per socket, each popped from a list
+# of its own). `make bench` measures both (`ws_fanout_layers`); the README gives the figures.
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
+if CHANNEL_LAYER not in ("pubsub", "core"):
+    raise ImproperlyConfigured(f"CHANNEL_LAYER must be pubsub or core, not {CHANNEL_LAYER!r}")
+
+
+def redis_channel_layer(kind: str, redis_url: str) -> dict:
+    """The layer `kind` ("pubsub" or "core") on the Redis at `redis_url`."""
+    prefix = os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")
+    if kind == "pubsub":
+        # Its reader asks for the next message with a timeout of its own (a tenth of a second), so
+        # redis-py's read timeout never ends a quiet subscription. Redis publishes to every
+        # database number alike: only the prefix keeps two sites on one Redis apart.
+        return {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": redis_url}], "prefix": prefix},
+        }
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            # redis-py 8 stops reading after 5 s by default, exactly as long as the layer's
+            # blocking pop waits for a message: every quiet socket would be torn down.
+            "hosts": [{"address": redis_url, "socket_timeout": 15}],
+            "prefix": prefix,
+        },
+    }
+
 
 if REDIS_URL:
     CACHES = {
@@ -117,17 +147,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 stops reading after 5 s by default, exactly as long as the layer's
-                # blocking pop waits for a message: every quiet socket would be torn down.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-                "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "asgi"),
-            },
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(CHANNEL_LAYER, REDIS_URL)}
 else:
     # The embedded default runs in one process; the cache only holds rate-limit counters.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

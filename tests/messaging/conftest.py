@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.test import Client
 from django.utils.translation import trans_real
+from redis.asyncio import Redis
 
 import coalitions.audit
 import config.asgi
@@ -31,6 +32,13 @@ def layer_prefix() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _no_heartbeat_unless_asked(settings):
+    # Sockets beat on the process's clock, so a beat may come at any moment of a test: only the
+    # tests of the heartbeat (which set their own) hear one.
+    settings.LIVE_HEARTBEAT_SECONDS = 3600
+
+
+@pytest.fixture(autouse=True)
 async def channel_layer(settings, layer_prefix):
     """The configured layer (Redis when REDIS_URL is set, as in production), fresh for each test."""
     layers = copy.deepcopy(settings.CHANNEL_LAYERS)
@@ -41,11 +49,15 @@ async def channel_layer(settings, layer_prefix):
     yield layer
     if uses_redis():
         # Not layer.flush(): it first waits for the reads of lingering consumers to finish.
-        # The layer closes its pools itself when the test's event loop closes.
-        redis = layer.connection(0)
-        keys = [key async for key in redis.scan_iter(match=f"{layer_prefix}*")]
-        if keys:
-            await redis.delete(*keys)
+        # The layer closes its connections itself when the test's event loop closes. What it and
+        # the presence marks left under the prefix goes (the pub/sub layer leaves nothing).
+        redis = Redis.from_url(django_settings.REDIS_URL)
+        try:
+            keys = [key async for key in redis.scan_iter(match=f"{layer_prefix}*")]
+            if keys:
+                await redis.delete(*keys)
+        finally:
+            await redis.aclose()
     else:
         await layer.flush()
 

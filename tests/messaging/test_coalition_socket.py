@@ -9,8 +9,10 @@ import random
 
 import pytest
 from channels.db import database_sync_to_async
+from channels_redis.core import RedisChannelLayer
 from django.db import transaction
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 from coalitions import services
 from coalitions.audit import audit_record, coalition_group, describe_entry
@@ -26,6 +28,7 @@ from coalitions.models import (
     User,
 )
 from coalitions.selectors import audit_entries_after
+from config.settings.base import redis_channel_layer
 from messaging.consumers import CATCH_UP_LIMIT, CLOSE_FORBIDDEN
 from tests.conftest import needs_redis
 from tests.factories import UserFactory
@@ -37,6 +40,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BASE_URL = "http://localhost"
 ROLES = [CoalitionRole.LEAD, CoalitionRole.MEMBER, CoalitionRole.OBSERVER]
 FORBIDDEN = {"type": "websocket.close", "code": CLOSE_FORBIDDEN}
+# redis-py's default socket_timeout, in seconds.
+REDIS_PY_READ_TIMEOUT = 5
 
 
 # --- Changes, made through the services as the HTTP views make them ---------------------------
@@ -484,31 +489,37 @@ async def test_a_stale_snapshot_plus_the_pushed_events_is_the_fresh_snapshot(wor
 # --- Across processes, through Redis ----------------------------------------------------------
 
 
-def another_process_layer(settings):
-    """A second instance of the configured Redis layer, as another server or worker process has."""
-    from channels_redis.core import RedisChannelLayer
+def another_process_layer(layers):
+    """A second instance of a Redis layer, as another server or worker process has."""
+    return import_string(layers["default"]["BACKEND"])(**layers["default"]["CONFIG"])
 
-    return RedisChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"])
+
+async def close(layer) -> None:
+    if isinstance(layer, RedisChannelLayer):
+        await layer.close_pools()
+    else:
+        await layer.flush()  # the pub/sub layer keeps nothing in Redis: this closes its connections
 
 
 @needs_redis
-async def test_a_nudge_sent_through_one_redis_layer_instance_reaches_a_listener_on_another(settings):
-    web, worker = another_process_layer(settings), another_process_layer(settings)
+@pytest.mark.parametrize("kind", ["core", "pubsub"])
+async def test_a_nudge_sent_through_one_redis_layer_instance_reaches_a_listener_on_another(settings, layer_prefix, kind):
+    layers = {"default": redis_channel_layer(kind, settings.REDIS_URL)}
+    layers["default"]["CONFIG"]["prefix"] = layer_prefix
+    web, worker = another_process_layer(layers), another_process_layer(layers)
     try:
         channel = await web.new_channel()
         await web.group_add(coalition_group(42), channel)
         await worker.group_send(coalition_group(42), {"type": "coalition.nudge", "seq": 7})
         assert await asyncio.wait_for(web.receive(channel), TIMEOUT) == {"type": "coalition.nudge", "seq": 7}
     finally:
-        await web.flush()
-        await worker.close_pools()
+        await close(web)
+        await close(worker)
 
 
 @needs_redis
-async def test_the_socket_runs_on_the_redis_channel_layer(world, sockets, nudges, channel_layer):
-    from channels_redis.core import RedisChannelLayer
-
-    assert isinstance(channel_layer, RedisChannelLayer)
+async def test_the_socket_runs_on_the_configured_redis_channel_layer(world, sockets, nudges, channel_layer, settings):
+    assert type(channel_layer) is import_string(redis_channel_layer(settings.CHANNEL_LAYER, settings.REDIS_URL)["BACKEND"])
     communicator = await sockets.open(world.member_staff, after=0)
     await invite(world, email="i@example.net", organisation_name="Iota")
     with nudges.lost():
@@ -519,10 +530,12 @@ async def test_the_socket_runs_on_the_redis_channel_layer(world, sockets, nudges
 
 @needs_redis
 async def test_an_idle_socket_outlives_the_layers_blocking_read(world, sockets, channel_layer):
-    # The layer waits for messages with a blocking pop of brpop_timeout seconds; a Redis client
-    # that gives up reading sooner than that tears every quiet socket down.
+    # The core layer waits for messages with a blocking pop of brpop_timeout seconds, the pub/sub
+    # layer's reader with a poll of its own; a Redis client that gives up reading sooner than
+    # either (redis-py 8 does after 5 s by default) tears every quiet socket down.
+    quiet = max(getattr(channel_layer, "brpop_timeout", 0), REDIS_PY_READ_TIMEOUT) + 1.5
     communicator = await sockets.open(world.member_staff, after=0)
-    assert await communicator.receive_nothing(timeout=channel_layer.brpop_timeout + 1.5, interval=0.1)
+    assert await communicator.receive_nothing(timeout=quiet, interval=0.1)
     await change_role(world, world.observer_org, CoalitionRole.MEMBER)
     [event] = await events_until(communicator, 1)
     assert event["action"] == "organisation.role_changed"
@@ -530,7 +543,7 @@ async def test_an_idle_socket_outlives_the_layers_blocking_read(world, sockets, 
 
 @needs_redis
 async def test_a_change_recorded_by_one_process_reaches_a_socket_served_by_another(world, sockets, monkeypatch, settings):
-    other_process = another_process_layer(settings)
+    other_process = another_process_layer(settings.CHANNEL_LAYERS)
     monkeypatch.setattr("coalitions.audit.get_channel_layer", lambda alias="default": other_process)
     communicator = await sockets.open(world.member_staff, after=0)
     try:
@@ -538,4 +551,4 @@ async def test_a_change_recorded_by_one_process_reaches_a_socket_served_by_anoth
         [event] = await events_until(communicator, 1)
         assert event["action"] == "organisation.role_changed"
     finally:
-        await other_process.close_pools()
+        await close(other_process)

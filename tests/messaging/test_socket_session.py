@@ -51,19 +51,39 @@ def change_password_elsewhere(user) -> None:
     user.save()
 
 
-@pytest.mark.parametrize("ending", [sign_out, "deactivate", "password"])
+async def end_sign_in(ending: str, client: Client, user) -> None:
+    if ending == "deactivate":
+        await deactivate(user)
+    elif ending == "password":
+        await change_password_elsewhere(user)
+    else:
+        await sign_out(client)
+
+
+ENDINGS = ["sign_out", "deactivate", "password"]
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
 async def test_the_socket_is_closed_at_the_next_batch_once_the_sign_in_ends(world, ending):
     client = await signed_in(world.member_staff)
     socket = await open_socket(client)
-    if ending == "deactivate":
-        await deactivate(world.member_staff)
-    elif ending == "password":
-        await change_password_elsewhere(world.member_staff)
-    else:
-        await ending(client)
+    await end_sign_in(ending, client, world.member_staff)
     await socket.send_json_to({"type": "sync"})
     assert await socket.receive_output(timeout=TIMEOUT) == FORBIDDEN
     await socket.disconnect(timeout=1)
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+async def test_the_socket_is_closed_rather_than_told_of_the_next_change_once_the_sign_in_ends(world, ending):
+    client = await signed_in(world.member_staff)
+    ending_socket = await open_socket(client)
+    staying = await open_socket(await signed_in(world.org_admin))
+    await end_sign_in(ending, client, world.member_staff)
+    await nameless_lead_invites(world)
+    assert await ending_socket.receive_output(timeout=TIMEOUT) == FORBIDDEN
+    assert (await staying.receive_json_from(timeout=TIMEOUT))["type"] == "event"
+    await ending_socket.disconnect(timeout=1)
+    await staying.disconnect(timeout=1)
 
 
 async def test_a_socket_whose_sign_in_goes_on_keeps_receiving(world):
