@@ -366,9 +366,9 @@ def measure(results_path: Path, scratch: Path) -> None:
     import django
 
     if os.environ["DATABASE_URL"].startswith("postgres"):
-        from bench.signing import _ensure_database
+        from bench.signing import ensure_database
 
-        _ensure_database()
+        ensure_database()
     django.setup()
     from django.conf import settings
     from django.core.management import call_command

@@ -38,7 +38,7 @@ from bench.fanout import bench_fanout  # noqa: E402
 from bench.fanout import print_figures as print_fanout_figures  # noqa: E402
 from bench.letters import bench_letters  # noqa: E402
 from bench.letters import print_figures as print_letter_figures  # noqa: E402
-from bench.signing import bench_signing, print_figures  # noqa: E402
+from bench.signing import bench_signing, ensure_database, print_figures  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CHROMIUM = "/usr/bin/chromium"
@@ -265,7 +265,9 @@ def bench_slow_link() -> dict:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
             )
-            context = browser.new_context(viewport={"width": 360, "height": 740})
+            # A first visit: no service worker yet to answer from the phone (and to hide the
+            # requests from the page's network log).
+            context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
             context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
             page = context.new_page()
             page.goto(base + "/")  # a first request on a fast link, so no figure includes start-up
@@ -289,6 +291,8 @@ def bench_slow_link() -> dict:
 def main() -> None:
     from django.conf import settings
 
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        ensure_database(settings.DATABASES["default"]["NAME"])  # a fresh machine has only "postgres"
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     results = {

@@ -136,13 +136,14 @@ def print_figures(results: dict) -> None:
 # In the benchmark's own process, on bench/settings.py ------------------------------------------
 
 
-def _ensure_database() -> None:
+def ensure_database(name: str = BENCH_DATABASE) -> None:
+    """Creates the PostgreSQL database `name` on DATABASE_URL's server unless it exists."""
     import psycopg
 
     url = os.environ["DATABASE_URL"]
     with psycopg.connect(_with_path(url, "/postgres"), autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone():
-            connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def led_campaign(*, coalition_slug: str, coalition_name: str, campaign_slug: str, campaign_title: str, lead_email: str):
@@ -537,7 +538,7 @@ def _check_mails(petition_id: int, tag: str, mail_dir: Path) -> tuple[bool, dict
 
 
 def measure(results_path: Path, scratch: Path) -> None:
-    _ensure_database()
+    ensure_database()
     import django
 
     django.setup()
