@@ -7,12 +7,16 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
-// Live updates wait for the page: on a slow link, what is already there comes first.
+// Offline use and live updates wait for the page: on a slow link, what is already there comes
+// first (a page the phone kept loads at once anyway).
 window.addEventListener("load", () => {
-  if (!document.querySelector("[data-live-feed], [data-live-notice], [data-notifications]")) return;
-  const script = document.createElement("script");
-  script.src = document.body.dataset.liveScript;
-  document.head.append(script);
+  const later = (src) => {
+    const script = document.createElement("script");
+    script.src = src;
+    document.head.append(script);
+  };
+  later(document.body.dataset.offlineScript);
+  if (document.querySelector("[data-live-feed], [data-live-notice], [data-notifications]")) later(document.body.dataset.liveScript);
 });
 // A phone shows the campaign tabs in one row that scrolls; bring the current one into view.
 document.addEventListener("DOMContentLoaded", () => {

@@ -170,6 +170,7 @@ async function staticFile(event) {
 // A page opened before the worker took over was not kept: fetch it once more, so that the first
 // page after signing in is there when the link drops.
 async function hello(message, client) {
+  listening.add(client.id);
   const url = message.uncontrolled && message.url && new URL(message.url, location.origin);
   if (url && url.origin === location.origin && !(await (await caches.open(PAGES)).match(url.href, { ignoreVary: true }))) {
     try {
@@ -281,10 +282,14 @@ function outcome(entry, response, html) {
   return notes.length ? notes : [{ kind: "sent", text: "", url: entry.url }];
 }
 
-// Every open page shows what happened; with none open, the next page to open does.
+// Pages whose script has said hello, and so listens: a page still loading (its script comes
+// after its load event) would drop a message, and a worker woken afresh knows of none.
+const listening = new Set();
+
+// Every open page shows what happened; with none listening, the next page to open does.
 async function tell(notes) {
   if (!notes.length) return;
-  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const windows = (await self.clients.matchAll({ type: "window", includeUncontrolled: true })).filter((client) => listening.has(client.id));
   if (!windows.length) {
     for (const note of notes) await add("notes", note);
     return;
