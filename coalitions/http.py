@@ -7,14 +7,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def safe_next_url(request, fallback: str) -> str:
-    """The `next` address the request carries, if it stays on this site; else `fallback`."""
-    target = request.POST.get("next") or request.GET.get("next")
+def safe_url(request, target: str | None, fallback: str) -> str:
+    """`target` if it stays on this site; else `fallback`."""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return fallback
+
+
+def safe_next_url(request, fallback: str) -> str:
+    """The `next` address the request carries, if it stays on this site; else `fallback`."""
+    return safe_url(request, request.POST.get("next") or request.GET.get("next"), fallback)
 
 
 @lru_cache(maxsize=8)

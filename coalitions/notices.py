@@ -6,7 +6,7 @@ mail follows as they chose: at once, in the daily mail, or never.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from asgiref.sync import async_to_sync
@@ -153,11 +153,11 @@ def notification_text(notification: Notification, actor: str = "") -> str:
     return _("Overdue since %(due)s: %(target)s, for %(organisation)s (%(campaign)s).") % data
 
 
-@dataclass
+@dataclass(frozen=True)
 class NotificationView:
     notification: Notification
     text: str
-    url: str = field(default="")
+    url: str
 
 
 def notification_view(notification: Notification, reader: User | None = None) -> NotificationView:

@@ -4,14 +4,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.access import get_campaign_for_user
 from campaigns.models import Task
 from coalitions.errors import DomainError
-from coalitions.http import safe_next_url
+from coalitions.http import safe_next_url, safe_url
 from letters.models import LetterVersion
 
 from . import selectors, services
@@ -144,10 +143,7 @@ def notification_open(request, notification_id: int):
     """Opening one marks it read and goes where it points (always a path of this site)."""
     notification = selectors.get_notification_for_user(request.user, notification_id)
     services.notification_open(notification=notification, by=request.user)
-    target = notification.url
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("notifications")
-    return redirect(target)
+    return redirect(safe_url(request, notification.url, reverse("notifications")))
 
 
 @login_required
