@@ -189,23 +189,24 @@ def _notifications_waiting(today: date, zones: set[str] | None, reminded: set[in
     return by_person
 
 
-def _overdue_notices(digest: Digest, today: date) -> None:
+def _overdue_notices(digest: Digest) -> None:
     """The person finds their overdue tasks among their notifications too, once per due date."""
+    by_coalition: dict[int, tuple] = {}
     for item in next((section.items for section in digest.sections if section.state == DueState.OVERDUE), []):
         task = item.task
-        notices_send(
-            coalition=task.campaign.coalition,
-            notices=[
-                Notice(
-                    kind=NotificationKind.TASK_OVERDUE, key=f"overdue:{task.pk}:{task.due_on.isoformat()}",
-                    url=task_path(task), users=frozenset([digest.user.pk]),
-                    data={
-                        "campaign": task.campaign.title, "target": task.target.name, "due": task.due_on.isoformat(),
-                        "organisation": task.organisation.short_name,
-                    },
-                )
-            ],
+        coalition, notices = by_coalition.setdefault(task.campaign.coalition_id, (task.campaign.coalition, []))
+        notices.append(
+            Notice(
+                kind=NotificationKind.TASK_OVERDUE, key=f"overdue:{task.pk}:{task.due_on.isoformat()}",
+                url=task_path(task), users=frozenset([digest.user.pk]),
+                data={
+                    "campaign": task.campaign.title, "target": task.target.name, "due": task.due_on.isoformat(),
+                    "organisation": task.organisation.short_name,
+                },
+            )
         )
+    for coalition, notices in by_coalition.values():
+        notices_send(coalition=coalition, notices=notices)
 
 
 def reminder_digest_send(digest: Digest, today: date) -> bool:
@@ -221,7 +222,7 @@ def reminder_digest_send(digest: Digest, today: date) -> bool:
                 ReminderDigest.objects.create(user=digest.user, day=today, task_count=digest.task_count)
         except IntegrityError:
             return False
-        _overdue_notices(digest, today)
+        _overdue_notices(digest)
         if digest.user.notification_mail == MailPreference.NEVER:
             return False
         Notification.objects.filter(pk__in=[n.pk for n in digest.notifications]).update(mailed_at=timezone.now())
