@@ -1,6 +1,8 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns import services as campaign_services
@@ -176,9 +178,16 @@ def test_the_daily_mail_offers_the_list_to_pass_on_by_whatsapp(world, campaign, 
 # The page and the header ------------------------------------------------------------------------
 
 
-def test_the_header_shows_the_unread_count_without_a_query_of_its_own(world, campaign, target, client_for):
+def test_the_header_shows_the_unread_count_without_a_query_of_its_own(
+    world, campaign, target, client_for, django_assert_num_queries
+):
+    client = client_for(world.member_staff)
+    client.get(reverse("profile"))
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("profile"))
     _plan(world, campaign, target, assignee=world.member_staff)
-    html = client_for(world.member_staff).get(reverse("profile")).content.decode()
+    with django_assert_num_queries(len(before.captured_queries)):
+        html = client.get(reverse("profile")).content.decode()
     assert 'data-unread-number>1<' in html
 
 
