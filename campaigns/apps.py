@@ -9,5 +9,6 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from . import (
             audit,  # noqa: F401  (registers how campaign activity reads)
+            balance,  # noqa: F401  (registers what campaigns count towards the balance of power)
             imports,  # noqa: F401  (registers the target and task imports)
         )

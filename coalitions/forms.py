@@ -1,9 +1,13 @@
+from datetime import date, tzinfo
+
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .balance import DEFAULT_PRESET, PRESETS, Period, preset_period
 from .images import logo_validate
 from .imports import MAX_FILE_BYTES
 from .models import AffiliationRole, Coalition, CoalitionRole, Organisation, User
@@ -220,3 +224,47 @@ class LeaveForm(forms.Form):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
+
+
+class BalancePeriodForm(forms.Form):
+    """The balance of power's period, from the query string: a preset (`period`), or the reader's
+    own dates, either of which may be left empty (since the coalition began; up to today)."""
+
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(date(1900, 1, 1))],
+        error_messages={"invalid": _("Please give the start date as year, month and day, such as 2026-12-01.")},
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[MaxValueValidator(date(2999, 12, 31))],
+        error_messages={"invalid": _("Please give the end date as year, month and day, such as 2026-12-31.")},
+    )
+
+    def __init__(self, query, *, today: date, zone: tzinfo):
+        self.today, self.zone = today, zone
+        self.custom = bool(query.get("start", "").strip() or query.get("end", "").strip())
+        preset = query.get("period")
+        self.preset = None if self.custom else preset if preset in PRESETS else DEFAULT_PRESET
+        if self.custom:
+            super().__init__(query)
+        else:
+            shown = preset_period(self.preset, today=today, zone=zone)
+            super().__init__(initial={"start": shown.first, "end": shown.last})
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is not None and start > (end or self.today):
+            raise forms.ValidationError(
+                _("The start date is after the end date.") if end else _("The start date is after today.")
+            )
+        return cleaned
+
+    def period(self) -> Period | None:
+        """None while the dates typed are wrong."""
+        if not self.custom:
+            return preset_period(self.preset, today=self.today, zone=self.zone)
+        if not self.is_valid():
+            return None
+        return Period(first=self.cleaned_data["start"], last=self.cleaned_data["end"] or self.today, zone=self.zone)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import balance_views, import_views, views
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("c/<slug:slug>/organisations/<int:participation_id>/remove/", views.participation_remove, name="participation_remove"),
     path("c/<slug:slug>/leave/", views.coalition_leave, name="coalition_leave"),
     path("c/<slug:slug>/activity/", views.coalition_audit, name="coalition_audit"),
+    path("c/<slug:slug>/balance/", balance_views.coalition_balance_page, name="coalition_balance"),
     path("c/<slug:slug>/imports/<int:job_id>/", import_views.import_job, name="import_job"),
     path("c/<slug:slug>/imports/<int:job_id>/status.json", import_views.import_status, name="import_status"),
     path("c/<slug:slug>/imports/<int:job_id>/confirm/", import_views.import_confirm, name="import_confirm"),

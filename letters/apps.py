@@ -11,6 +11,7 @@ class LettersConfig(AppConfig):
 
         from . import (
             audit,  # noqa: F401  (registers how letter activity reads)
+            balance,  # noqa: F401  (registers what letters count towards the balance of power)
             tasks,  # noqa: F401  (registers the render task wherever the outbox hands it to Celery)
         )
         from .selectors import home_section

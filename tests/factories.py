@@ -179,3 +179,33 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     canonical_email = factory.LazyAttribute(lambda s: s.email.lower())
     region = "Kerala"
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class OutreachLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.OutreachLog"
+
+    task = factory.SubFactory(TaskFactory)
+    happened_on = factory.LazyFunction(date.today)
+    channel = "meeting"
+    outcome = "acknowledged"
+    summary = "Met the under-secretary; she will raise it with the minister."
+
+
+class TextVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.TextVersion"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = "ask"
+    number = factory.Sequence(lambda n: n + 1)
+    body = factory.Sequence(lambda n: f"Ratify ILO Convention 189, wording {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class TextApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.TextApproval"
+
+    version = factory.SubFactory(TextVersionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)

@@ -187,6 +187,8 @@ EXPECTED = {
     "participation_remove POST":         (LOGIN,   HIDDEN,  DENIED,  DENIED,      DENIED,   DONE, HIDDEN),
     "coalition_leave POST":              (LOGIN,   HIDDEN,  DONE,    DENIED,      DONE,     KEPT, HIDDEN),
     "coalition_audit GET":               (LOGIN,   HIDDEN,  OK,      OK,          OK,       OK,   HIDDEN),
+    # How power is shared is every partner's business, observers' too, like the trail.
+    "coalition_balance GET":             (LOGIN,   HIDDEN,  OK,      OK,          OK,       OK,   HIDDEN),
     "organisation_detail GET":           (LOGIN,   HIDDEN,  HIDDEN,  OK,          OK,       HIDDEN, HIDDEN),
     "organisation_detail POST":          (LOGIN,   HIDDEN,  HIDDEN,  DENIED,      DONE,     HIDDEN, HIDDEN),
     "organisation_edit GET":             (LOGIN,   HIDDEN,  HIDDEN,  DENIED,      OK,       HIDDEN, HIDDEN),
@@ -236,6 +238,7 @@ CASES = [
         data=lambda targets, user: {"organisation": _own_organisation_id(targets, user)}, effect=_organisation_left,
     ),
     Case("coalition_audit", "GET", _slug("coalition_audit")),
+    Case("coalition_balance", "GET", _slug("coalition_balance")),
     Case("organisation_detail", "GET", _org("organisation_detail")),
     Case(
         "organisation_detail", "POST", _org("organisation_detail"),

@@ -1,0 +1,74 @@
+"""What campaigns count towards a coalition's balance of power (coalitions/balance.py).
+
+Imported from CampaignsConfig.ready, which registers each count once.
+"""
+
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from coalitions.balance import Side, count_by_organisation, in_period, on_days, register_contribution
+
+from .models import OutreachLog, OutreachRole, TargetOrganisation, Task, TaskStatus, TextApproval, TextVersion
+
+
+def tasks_done(coalition, start, end) -> dict[int, int]:
+    return count_by_organisation(
+        Task.objects.filter(in_period("completed_at", start, end), campaign__coalition=coalition, status=TaskStatus.DONE)
+    )
+
+
+def outreach_logged(coalition, start, end) -> dict[int, int]:
+    return count_by_organisation(
+        OutreachLog.objects.filter(on_days("happened_on", start, end), task__campaign__coalition=coalition),
+        organisation="task__organisation",
+    )
+
+
+def targets_led(coalition, start, end) -> dict[int, int]:
+    # Who leads a target is kept, not since when: a target counts for the period if it had been
+    # added by its end.
+    return count_by_organisation(
+        TargetOrganisation.objects.filter(
+            target__campaign__coalition=coalition, role=OutreachRole.LEAD, target__created_at__lt=end
+        )
+    )
+
+
+def texts_proposed(coalition, start, end) -> dict[int, int]:
+    return count_by_organisation(
+        TextVersion.objects.filter(in_period("proposed_at", start, end), campaign__coalition=coalition)
+    )
+
+
+def text_votes(coalition, start, end) -> dict[int, int]:
+    # Proposing a wording records the proposer's yes with it; that is already counted as a proposal.
+    return count_by_organisation(
+        TextApproval.objects.filter(in_period("approved_at", start, end), version__campaign__coalition=coalition).exclude(
+            organisation=F("version__organisation")
+        )
+    )
+
+
+register_contribution(
+    key="tasks_done", label=_("Tasks done"), side=Side.WORK, count=tasks_done,
+    note=_("Tasks checked off in the period, counted for the organisation whose task it was."),
+)
+register_contribution(
+    key="outreach_logged", label=_("Outreach logged"), side=Side.WORK, count=outreach_logged,
+    note=_("Meetings, calls and other contacts that took place in the period, by the day they took place."),
+)
+register_contribution(
+    key="targets_led", label=_("Targets led"), side=Side.WORK, count=targets_led,
+    note=_(
+        "Targets the organisation leads today among those added by the end of the period: "
+        "the platform keeps who leads a target, not since when."
+    ),
+)
+register_contribution(
+    key="texts_proposed", label=_("Texts proposed"), side=Side.DECIDE, count=texts_proposed,
+    note=_("Wordings of a campaign's message, ask or solution proposed in the period."),
+)
+register_contribution(
+    key="votes", label=_("Votes cast"), side=Side.DECIDE, count=text_votes,
+    note=_("Approvals of another organisation's wording given in the period."),
+)

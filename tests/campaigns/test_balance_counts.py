@@ -1,0 +1,102 @@
+"""What campaigns count towards the balance of power, organisation by organisation, in the period only."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from campaigns.models import OutreachRole, TargetOrganisation, TaskStatus
+from coalitions.balance import Period, coalition_balance
+from tests.factories import (
+    CampaignFactory,
+    OutreachLogFactory,
+    TargetFactory,
+    TaskFactory,
+    TextApprovalFactory,
+    TextVersionFactory,
+)
+
+UTC = ZoneInfo("UTC")
+MARCH = Period(first=date(2026, 3, 1), last=date(2026, 3, 31), zone=UTC)
+INSIDE = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+LAST_MINUTE = datetime(2026, 3, 31, 23, 59, tzinfo=UTC)
+BEFORE = datetime(2026, 2, 28, 23, 59, tzinfo=UTC)
+AFTER = datetime(2026, 4, 1, 0, 0, tzinfo=UTC)  # the end is the first moment after the period
+
+
+def figures(world, period=MARCH, key=None) -> dict:
+    rows = coalition_balance(coalition=world.coalition, period=period).rows
+    return {row.participation.organisation: (row.by_key[key] if key else row.by_key) for row in rows}
+
+
+def _done(campaign, organisation, at):
+    return TaskFactory(campaign=campaign, organisation=organisation, status=TaskStatus.DONE, completed_at=at)
+
+
+def test_tasks_done_count_when_checked_off_for_the_organisation_whose_task_it_was(world, campaign):
+    _done(campaign, world.member_org, INSIDE)
+    _done(campaign, world.member_org, LAST_MINUTE)
+    _done(campaign, world.member_org, BEFORE)
+    _done(campaign, world.member_org, AFTER)
+    _done(campaign, world.lead_org, INSIDE)
+    TaskFactory(campaign=campaign, organisation=world.lead_org, status=TaskStatus.DOING)
+    # Another coalition's work is not this one's, even by the same organisation.
+    _done(CampaignFactory(coalition=world.other_coalition), world.member_org, INSIDE)
+
+    assert figures(world, key="tasks_done") == {world.lead_org: 1, world.member_org: 2, world.observer_org: 0}
+
+
+def test_outreach_counts_by_the_day_it_took_place_not_the_day_it_was_logged(world, campaign):
+    task = TaskFactory(campaign=campaign, organisation=world.member_org)
+    OutreachLogFactory(task=task, happened_on=date(2026, 3, 1), logged_at=AFTER)
+    OutreachLogFactory(task=task, happened_on=date(2026, 3, 31))
+    OutreachLogFactory(task=task, happened_on=date(2026, 2, 28), logged_at=INSIDE)
+    OutreachLogFactory(task=task, happened_on=date(2026, 4, 1))
+
+    assert figures(world, key="outreach_logged")[world.member_org] == 2
+
+
+def test_outreach_since_the_coalition_began_has_no_lower_bound(world, campaign):
+    task = TaskFactory(campaign=campaign, organisation=world.member_org)
+    OutreachLogFactory(task=task, happened_on=date(2010, 8, 12))
+    OutreachLogFactory(task=task, happened_on=date(2026, 4, 1))
+
+    since = Period(first=None, last=date(2026, 3, 31), zone=UTC)
+
+    assert figures(world, since, key="outreach_logged")[world.member_org] == 1
+
+
+def test_targets_led_count_the_lead_only_on_targets_added_by_the_end_of_the_period(world, campaign):
+    for created in (BEFORE, INSIDE, AFTER):
+        target = TargetFactory(campaign=campaign)
+        type(target).objects.filter(pk=target.pk).update(created_at=created)
+        TargetOrganisation.objects.create(target=target, organisation=world.member_org, role=OutreachRole.LEAD)
+        TargetOrganisation.objects.create(target=target, organisation=world.lead_org, role=OutreachRole.SUPPORT)
+
+    led = figures(world, key="targets_led")
+
+    assert (led[world.member_org], led[world.lead_org]) == (2, 0)
+
+
+def test_texts_proposed_and_votes_cast_count_in_the_period_without_the_proposers_own_yes(world, campaign):
+    inside = TextVersionFactory(campaign=campaign, organisation=world.lead_org, proposed_at=INSIDE)
+    TextApprovalFactory(version=inside, organisation=world.lead_org, approved_at=INSIDE)
+    TextApprovalFactory(version=inside, organisation=world.member_org, approved_at=INSIDE)
+    earlier = TextVersionFactory(campaign=campaign, organisation=world.member_org, proposed_at=BEFORE)
+    TextApprovalFactory(version=earlier, organisation=world.member_org, approved_at=BEFORE)
+    # A vote in the period on a wording proposed before it counts; the proposal does not.
+    TextApprovalFactory(version=earlier, organisation=world.lead_org, approved_at=LAST_MINUTE)
+    later = TextVersionFactory(campaign=campaign, organisation=world.member_org, proposed_at=AFTER)
+    TextApprovalFactory(version=later, organisation=world.lead_org, approved_at=AFTER)
+
+    counted = figures(world)
+
+    assert (counted[world.lead_org]["texts_proposed"], counted[world.lead_org]["votes"]) == (1, 1)
+    assert (counted[world.member_org]["texts_proposed"], counted[world.member_org]["votes"]) == (0, 1)
+
+
+def test_a_period_in_the_readers_zone_moves_what_falls_in_it(world, campaign):
+    # 20:00 in London on 28 February is already 1 March in Kolkata.
+    _done(campaign, world.member_org, datetime(2026, 2, 28, 20, 0, tzinfo=UTC))
+    kolkata = Period(first=MARCH.first, last=MARCH.last, zone=ZoneInfo("Asia/Kolkata"))
+
+    assert figures(world, MARCH, key="tasks_done")[world.member_org] == 0
+    assert figures(world, kolkata, key="tasks_done")[world.member_org] == 1
