@@ -3,7 +3,7 @@
 Imported from CampaignsConfig.ready, which registers each count once.
 """
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.balance import Side, count_by_organisation, in_period, on_days, register_contribution
@@ -25,12 +25,14 @@ def outreach_logged(coalition, start, end) -> dict[int, int]:
 
 
 def targets_led(coalition, start, end) -> dict[int, int]:
-    # Who leads a target is kept, not since when: a target counts for the period if it had been
-    # added by its end.
+    # Who leads a target is kept, not since when: a lead counts in the periods its target was
+    # worked on, so that a campaign won years ago does not fill this month's figures.
+    worked_on = Task.objects.filter(
+        on_days("due_on", start, end) | in_period("completed_at", start, end) | on_days("logs__happened_on", start, end),
+        target=OuterRef("target"),
+    )
     return count_by_organisation(
-        TargetOrganisation.objects.filter(
-            target__campaign__coalition=coalition, role=OutreachRole.LEAD, target__created_at__lt=end
-        )
+        TargetOrganisation.objects.filter(Exists(worked_on), target__campaign__coalition=coalition, role=OutreachRole.LEAD)
     )
 
 
@@ -60,8 +62,8 @@ register_contribution(
 register_contribution(
     key="targets_led", label=_("Targets led"), side=Side.WORK, count=targets_led,
     note=_(
-        "Targets the organisation leads today among those added by the end of the period: "
-        "the platform keeps who leads a target, not since when."
+        "Targets the organisation leads that were worked on in the period: a task due or done, or an outreach "
+        "that took place. Who leads a target is kept, not since when."
     ),
 )
 register_contribution(

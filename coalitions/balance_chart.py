@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from .balance import Balance, BalanceRow
 
 WIDTH = 400
-ROW = 52
+ROW = 62
 TOP = 4
 BAR_WIDTH = 340
-BAR_HEIGHT = 10
-NAME_Y, WORK_Y, DECIDE_Y = 13, 19, 33
+BAR_HEIGHT = 12
+NAME_Y, WORK_Y, DECIDE_Y = 16, 22, 38
 
 
 def _n(value: float) -> str:

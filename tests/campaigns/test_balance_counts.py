@@ -64,16 +64,25 @@ def test_outreach_since_the_coalition_began_has_no_lower_bound(world, campaign):
     assert figures(world, since, key="outreach_logged")[world.member_org] == 1
 
 
-def test_targets_led_count_the_lead_only_on_targets_added_by_the_end_of_the_period(world, campaign):
-    for created in (BEFORE, INSIDE, AFTER):
+def test_targets_led_count_for_the_lead_in_the_periods_its_target_was_worked_on(world, campaign):
+    def led(**task):
         target = TargetFactory(campaign=campaign)
-        type(target).objects.filter(pk=target.pk).update(created_at=created)
         TargetOrganisation.objects.create(target=target, organisation=world.member_org, role=OutreachRole.LEAD)
         TargetOrganisation.objects.create(target=target, organisation=world.lead_org, role=OutreachRole.SUPPORT)
+        if task:
+            return TaskFactory(campaign=campaign, target=target, organisation=world.lead_org, **task)
 
-    led = figures(world, key="targets_led")
+    led(due_on=date(2026, 3, 31))
+    led(due_on=date(2026, 1, 5), status=TaskStatus.DONE, completed_at=INSIDE)
+    OutreachLogFactory(task=led(due_on=date(2025, 12, 1)), happened_on=date(2026, 3, 1))
+    led(due_on=date(2026, 4, 1))
+    led(due_on=date(2026, 2, 1), status=TaskStatus.DONE, completed_at=BEFORE)
+    led()  # nothing planned yet
 
-    assert (led[world.member_org], led[world.lead_org]) == (2, 0)
+    counted = figures(world, key="targets_led")
+
+    assert (counted[world.member_org], counted[world.lead_org]) == (3, 0)
+    assert figures(world, Period(first=None, last=date(2026, 4, 30), zone=UTC), key="targets_led")[world.member_org] == 5
 
 
 def test_texts_proposed_and_votes_cast_count_in_the_period_without_the_proposers_own_yes(world, campaign):

@@ -19,7 +19,6 @@ from tests.factories import (
     OrganisationFactory,
     OutreachLogFactory,
     ParticipationFactory,
-    TargetFactory,
     TaskFactory,
     TextApprovalFactory,
     TextVersionFactory,
@@ -134,7 +133,7 @@ def test_the_chart_shows_whether_the_lead_decides_while_members_do_the_work(worl
     html = response.content.decode()
     assert "The lead organisations did 25% of the work and 100% of the deciding." in html
     # Drawn to the width of the screen, with words for those who cannot see it.
-    assert '<svg viewBox="0 0 400 160" role="img" aria-labelledby="balance-title balance-desc"' in html
+    assert '<svg viewBox="0 0 400 190" role="img" aria-labelledby="balance-title balance-desc"' in html
     assert '<title id="balance-title">' in html and '<desc id="balance-desc">' in html
 
 
@@ -242,7 +241,7 @@ def _coalition_of(world, size: int):
     for organisation in organisations:
         task = _done(campaign, organisation, now)
         OutreachLogFactory(task=task, happened_on=timezone.localdate())
-        TargetOrganisation.objects.create(target=TargetFactory(campaign=campaign), organisation=organisation, role=OutreachRole.LEAD)
+        TargetOrganisation.objects.create(target=task.target, organisation=organisation, role=OutreachRole.LEAD)
         version = TextVersionFactory(campaign=campaign, organisation=organisation, proposed_at=now)
         TextApprovalFactory(version=version, organisation=world.lead_org if organisation != world.lead_org else world.member_org)
 
