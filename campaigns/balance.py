@@ -62,8 +62,8 @@ register_contribution(
 register_contribution(
     key="targets_led", label=_("Targets led"), side=Side.WORK, count=targets_led,
     note=_(
-        "Targets the organisation leads that were worked on in the period: a task due or done, or an outreach "
-        "that took place. Who leads a target is kept, not since when."
+        "Targets the organisation leads, counted in the periods they were worked on (a task due or done, an "
+        "outreach that took place): the platform records who leads a target, not since when."
     ),
 )
 register_contribution(

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .balance import DEFAULT_PRESET, PRESETS, Period, preset_period
@@ -226,17 +226,20 @@ class LeaveForm(forms.Form):
         self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
 
 
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class BalancePeriodForm(forms.Form):
     """The balance of power's period, from the query string: a preset (`period`), or the reader's
     own dates, either of which may be left empty (since the coalition began; up to today)."""
 
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=pgettext_lazy("period", "From"), required=False, widget=DATE_WIDGET,
         validators=[MinValueValidator(date(1900, 1, 1))],
         error_messages={"invalid": _("Please give the start date as year, month and day, such as 2026-12-01.")},
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=pgettext_lazy("period", "To"), required=False, widget=DATE_WIDGET,
         validators=[MaxValueValidator(date(2999, 12, 31))],
         error_messages={"invalid": _("Please give the end date as year, month and day, such as 2026-12-31.")},
     )

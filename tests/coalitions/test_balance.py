@@ -277,3 +277,10 @@ def test_the_figures_follow_every_change_in_the_coalition(world, campaign):
     assert f"coalition:{world.coalition.pk}" in AuditEntry.objects.get(action="task.completed").topics
     refreshed = _client(world.member_staff).get(_url(world), headers={"X-Live-Refresh": "1"})
     assert _by_organisation(refreshed)[world.member_org]["tasks_done"] == 1
+
+
+@pytest.mark.parametrize("query", [{"end": "9999-12-31"}, {"start": "0001-01-01", "end": "2026-01-01"}])
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_failed_on(world, query):
+    response = _page(world, **query)
+
+    assert response.status_code == 200 and response.context["balance"] is None
