@@ -9,6 +9,8 @@ class CoalitionsConfig(AppConfig):
     def ready(self):
         from django.conf.locale import LANG_INFO
 
+        from .scorecards import audit  # noqa: F401  (registers how scorecard activity reads)
+
         # Django knows no "en-in" and would describe it as plain English (code "en") in the
         # language menu; it is English with Indian number grouping (config/formats/en_IN).
         LANG_INFO.setdefault(
