@@ -155,7 +155,8 @@ class AnswerInput:
 def scorecard_answer(
     *, scorecard: ScorecardRound, by: User, organisation: Organisation, answers: list[AnswerInput]
 ) -> int:
-    """The organisation's scores of the round's indicators, replacing its earlier ones; returns how many it gave."""
+    """The organisation's scores of the round's indicators, replacing its earlier ones; returns how many it gave.
+    No score for an indicator takes back an earlier one."""
     access = check_coalition_access(by, scorecard.coalition, "act")
     if not scorecard_may_answer_for(access, organisation.pk):
         raise PermissionDenied
@@ -170,7 +171,9 @@ def scorecard_answer(
             raise DomainError(_("Scores go from 1 to 5."))
         if answer.score is None and answer.comment.strip():
             raise DomainError(_("A comment goes with a score: please give one, or leave the comment out."))
-    if all(answer.score is None for answer in answers):
+    if all(answer.score is None for answer in answers) and not ScoreAnswer.objects.filter(
+        indicator__round=scorecard, organisation=organisation
+    ).exists():
         raise DomainError(_("Please give at least one score."))
     now = timezone.now()
     for answer in answers:
