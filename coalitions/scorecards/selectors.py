@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..access import CoalitionAccess
@@ -214,36 +214,35 @@ def action_points_of_person(user: User):
     )
 
 
-def scorecards_awaiting_answer(user: User) -> list[tuple[ScorecardRound, Organisation]]:
-    """Rounds open for scoring that one of the person's answering organisations has not answered yet;
-    three queries at most."""
-    rounds = {
-        scorecard.coalition_id: scorecard
-        for scorecard in ScorecardRound.objects.filter(
-            status=ScorecardStatus.SCORING, coalition__participations__organisation__affiliations__user=user
-        ).select_related("coalition").distinct()
-    }
-    if not rounds:
-        return []
-    participations = list(
-        Participation.objects.filter(coalition__in=list(rounds), organisation__affiliations__user=user)
+@dataclass(frozen=True)
+class AwaitingScores:
+    round_id: int
+    title: str
+    deadline: date | None
+    coalition: Coalition
+    organisation: Organisation
+
+
+def scorecards_awaiting_answer(user: User) -> list[AwaitingScores]:
+    """Rounds open for scoring that one of the person's answering organisations has not answered yet,
+    in one query (a coalition has one round under way at most)."""
+    scoring = ScorecardRound.objects.filter(coalition=OuterRef("coalition"), status=ScorecardStatus.SCORING)
+    participations = (
+        Participation.objects.filter(organisation__affiliations__user=user)
         .exclude(role=CoalitionRole.OBSERVER)
-        .select_related("organisation")
-        .order_by("organisation__name")
+        .annotate(
+            round_id=Subquery(scoring.values("pk")[:1]),
+            round_title=Subquery(scoring.values("title")[:1]),
+            round_deadline=Subquery(scoring.values("scoring_deadline")[:1]),
+        )
+        .filter(round_id__isnull=False)
+        .exclude(Exists(ScoreAnswer.objects.filter(indicator__round=OuterRef("round_id"), organisation=OuterRef("organisation"))))
+        .select_related("organisation", "coalition")
+        .order_by("coalition__name", "organisation__name")
     )
-    answered = set(
-        ScoreAnswer.objects.filter(
-            indicator__round__in=list(rounds.values()), organisation__in=[p.organisation_id for p in participations]
-        ).values_list("indicator__round_id", "organisation_id")
-    )
-    return sorted(
-        (
-            (rounds[p.coalition_id], p.organisation)
-            for p in participations
-            if (rounds[p.coalition_id].pk, p.organisation_id) not in answered
-        ),
-        key=lambda pair: (pair[0].coalition.name.lower(), pair[1].name.lower()),
-    )
+    return [
+        AwaitingScores(p.round_id, p.round_title, p.round_deadline, p.coalition, p.organisation) for p in participations
+    ]
 
 
 def scorecard_home_section(user: User, today: date | None = None) -> dict | None:

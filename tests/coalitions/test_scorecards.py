@@ -34,7 +34,7 @@ from coalitions.scorecards.selectors import (
     scorecard_trend,
 )
 from coalitions.scorecards.services import AnswerInput
-from tests.factories import ParticipationFactory, person_in
+from tests.factories import person_in
 
 
 @pytest.fixture
