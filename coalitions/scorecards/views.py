@@ -123,6 +123,10 @@ def scorecard_indicator_add(request, slug: str, round_id: int):
                 wording=form.cleaned_data["wording"],
             )
         except DomainError as error:
+            if not scorecard.is_preparing:
+                # Scoring started meanwhile: the page has no form left to show the reason in.
+                messages.error(request, error.message)
+                return redirect(_round_url(scorecard))
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The indicator is added to the round."))
@@ -160,6 +164,9 @@ def scorecard_answer(request, slug: str, round_id: int):
                 scorecard=scorecard, by=request.user, organisation=organisation, answers=form.answer_inputs()
             )
         except DomainError as error:
+            if not scorecard.is_scoring:
+                messages.error(request, error.message)
+                return redirect(_round_url(scorecard))
             form.add_error(None, error.message)
         else:
             messages.success(

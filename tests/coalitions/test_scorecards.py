@@ -18,6 +18,7 @@ from coalitions.models import (
     Notification,
     NotificationKind,
 )
+from coalitions.notices import notification_view
 from coalitions.scorecards import services
 from coalitions.scorecards.chart import trend_chart
 from coalitions.scorecards.models import (
@@ -552,3 +553,86 @@ def test_an_answer_refreshes_the_round_page_and_the_list_live(world, partners, c
     assert set(stale) == {"scorecard", "scorecard-rounds"}
     assert applied == fresh
     assert "1 of 4 organisations has answered." in fresh["scorecard"][1]
+
+
+def test_the_notifications_of_the_scorecard_read_as_sentences(world):
+    scorecard = _open(world)
+    scorecard.scoring_deadline = date(2010, 12, 6)
+    scorecard.save()
+    services.scorecard_scoring_start(scorecard=scorecard, by=world.lead)
+    services.scorecard_round_close(scorecard=scorecard, by=world.lead)
+    services.action_point_add(
+        scorecard=scorecard, by=world.lead, wording="Share the minutes", organisation=world.member_org,
+        assignee=world.member_staff, due_on=date(2011, 1, 15),
+    )
+    texts = sorted(notification_view(n).text for n in Notification.objects.filter(user=world.member_staff))
+
+    lead_name = world.lead.display_name
+    assert texts == [
+        f"{lead_name} gave you an action point of the scorecard “Second half of 2010”: Share the minutes, due 15 Jan 2011.",
+        f"{lead_name} opened the scorecard “Second half of 2010”: how is the partnership doing? Scores by 6 Dec 2010.",
+    ]
+
+
+# The pages -----------------------------------------------------------------------------------
+
+
+def _answer_post(scorecard, organisation, **fields) -> dict:
+    data = {"organisation": organisation.pk}
+    for name, value in fields.items():
+        key, _sep, indicator_key = name.rpartition("_")
+        data[f"org{organisation.pk}-{key}_{_indicator(scorecard, indicator_key).pk}"] = value
+    return data
+
+
+def test_a_refused_answer_keeps_what_was_typed(world, client_for):
+    scorecard = _scoring(world)
+    url = reverse("scorecard_answer", args=[world.coalition.slug, scorecard.pk])
+
+    response = client_for(world.member_staff).post(
+        url, _answer_post(scorecard, world.member_org, comment_transparency="Minutes come late")
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "A comment goes with a score" in html and "Minutes come late</textarea>" in html
+    assert not ScoreAnswer.objects.exists()
+
+
+def test_the_scoring_form_saves_and_shows_the_organisations_answers_back(world, client_for):
+    scorecard = _scoring(world)
+    client = client_for(world.member_staff)
+    url = reverse("scorecard_answer", args=[world.coalition.slug, scorecard.pk])
+
+    response = client.post(
+        url, _answer_post(scorecard, world.member_org, score_transparency="2", comment_transparency="Late", signed_transparency="on", score_equity="4"),
+    )
+
+    assert response.status_code == 302
+    assert sorted(ScoreAnswer.objects.values_list("indicator__key", "score", "comment", "signed")) == [
+        ("equity", 4, "", False), ("transparency", 2, "Late", True),
+    ]
+    html = _page(client_for, world.member_staff, scorecard)
+    transparency = _indicator(scorecard).pk
+    assert re.search(rf'name="org{world.member_org.pk}-score_{transparency}" value="2"[^>]*checked', html)
+    # Nobody else's answers fill another organisation's form.
+    lead_form = _page(client_for, world.lead, scorecard).split('id="answer-')[1]
+    assert re.findall(r'value="(\d?)"[^>]*checked', lead_form) == [""] * scorecard.indicators.count()
+
+
+def test_an_answer_sent_after_the_close_is_refused_with_the_reason(world, client_for):
+    scorecard = _closed(world)
+
+    response = client_for(world.member_staff).post(
+        reverse("scorecard_answer", args=[world.coalition.slug, scorecard.pk]),
+        _answer_post(scorecard, world.member_org, score_transparency="2"), follow=True,
+    )
+
+    assert "This round is not open for scoring." in response.content.decode()
+    assert not ScoreAnswer.objects.exists()
+
+
+def test_the_coalition_page_links_to_the_scorecard(world, client_for):
+    html = client_for(world.observer).get(reverse("coalition_detail", args=[world.coalition.slug])).content.decode()
+
+    assert f'href="{reverse("scorecard_list", args=[world.coalition.slug])}"' in html
