@@ -35,6 +35,9 @@ from coalitions.models import (
     User,
 )
 from coalitions.notices import Notice, notices_send, notification_view
+from coalitions.scorecards.models import ActionPoint
+from coalitions.scorecards.selectors import overdue_action_points
+from coalitions.scorecards.services import action_point_path
 from coalitions.timezones import local_now
 
 from .models import DUE_SOON_DAYS, CampaignStatus, DueState, ReminderDigest, Task, TaskStatus
@@ -58,6 +61,15 @@ class DigestItem:
 
 
 @dataclass
+class ActionPointItem:
+    """An overdue action point of a scorecard round: partnership work, reminded like a task."""
+
+    action_point: ActionPoint
+    url: str
+    for_organisation: bool
+
+
+@dataclass
 class DigestSection:
     state: DueState
     items: list[DigestItem] = field(default_factory=list)
@@ -70,6 +82,7 @@ class Digest:
     boards: list[dict]
     # What concerned the person since their last mail, for those who asked for it once a day.
     notifications: list[Notification] = field(default_factory=list)
+    action_points: list[ActionPointItem] = field(default_factory=list)
 
     @property
     def task_count(self) -> int:
@@ -111,8 +124,10 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
     With `zones`, only people living in one of those time zones (where it is `today`).
     """
     tasks = due_tasks(today)
+    points = overdue_action_points(today)
     affiliations = Affiliation.objects.filter(
-        organisation_id__in={task.organisation_id for task in tasks}, user__is_active=True
+        organisation_id__in={task.organisation_id for task in tasks} | {point.organisation_id for point in points},
+        user__is_active=True,
     ).select_related("user")
     members: dict[int, set[int]] = {}
     admins: dict[int, list[User]] = {}
@@ -144,6 +159,21 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
                 task.campaign_id, {"campaign": task.campaign, "url": _board_url(task)}
             )
 
+    action_items: dict[int, list[ActionPointItem]] = {}
+    for point in points:
+        named = point.assignee if point.assignee_id in members.get(point.organisation_id, ()) else None
+        for person in [named] if named is not None else admins.get(point.organisation_id, []):
+            if person.pk in reminded or (zones is not None and person.timezone not in zones):
+                continue
+            if (person.pk, point.coalition_id) in withheld:
+                continue
+            people[person.pk] = person
+            items.setdefault(person.pk, [])
+            boards.setdefault(person.pk, {})
+            action_items.setdefault(person.pk, []).append(
+                ActionPointItem(action_point=point, url=_absolute(action_point_path(point)), for_organisation=named is None)
+            )
+
     waiting = _notifications_waiting(today, zones, reminded)
     for person_id in waiting:
         if person_id not in items:
@@ -162,6 +192,7 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
                 sections=[section for section in sections if section.items],
                 boards=sorted(boards[person_id].values(), key=lambda board: board["campaign"].title.lower()),
                 notifications=waiting.get(person_id, []),
+                action_points=action_items.get(person_id, []),
             )
         )
     return sorted(digests, key=lambda digest: digest.user.pk)
@@ -236,6 +267,7 @@ def reminder_digest_send(digest: Digest, today: date) -> bool:
                 "sections": digest.sections,
                 "boards": digest.boards,
                 "count": digest.task_count,
+                "action_points": digest.action_points,
                 "soon_days": DUE_SOON_DAYS,
                 "blocked": TaskStatus.BLOCKED,
                 "notifications": [notification_view(n, digest.user) for n in digest.notifications],

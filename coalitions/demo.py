@@ -13,6 +13,7 @@ from coalitions.models import (
     Participation,
     User,
 )
+from coalitions.scorecards import demo as scorecard_demo
 
 DEMO_PASSWORD = "demo-coalition-2011"
 
@@ -114,6 +115,7 @@ def load() -> None:
     users = {login: _person(login, organisations[org], name, lang) for login, (org, name, lang) in PEOPLE.items()}
     for spec in COALITIONS:
         _coalition(spec, organisations, users)
+    scorecard_demo.load(demo_user, lambda login: demo_organisation(PEOPLE[login][0]))
 
 
 def demo_user(login: str) -> User:

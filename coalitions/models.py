@@ -351,6 +351,8 @@ class NotificationKind(models.TextChoices):
     TASK_ASSIGNED = "task_assigned", _("Task given")
     APPROVAL_REQUESTED = "approval_requested", _("Approval asked")
     TASK_OVERDUE = "task_overdue", _("Overdue")
+    SCORECARD_OPEN = "scorecard_open", _("Scorecard to fill in")
+    ACTION_POINT_GIVEN = "action_point_given", _("Action point given")
 
 
 class Notification(models.Model):
@@ -452,3 +454,7 @@ class ImportJob(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.APPLYING)
+
+
+# The community scorecard lives in its own module; imported here so that Django finds its models.
+from .scorecards.models import ActionPoint, Indicator, ScoreAnswer, ScorecardRound  # noqa: E402, F401

@@ -149,6 +149,16 @@ def notification_text(notification: Notification, actor: str = "") -> str:
         return _("%(actor)s gave %(organisation)s a task in %(campaign)s: %(target)s, due %(due)s.") % data
     if kind == NotificationKind.APPROVAL_REQUESTED:
         return _("%(organisation)s is asked to approve “%(letter)s”, version %(number)s (%(campaign)s).") % data
+    if kind == NotificationKind.SCORECARD_OPEN:
+        if data.get("due"):
+            data["due"] = _due(data["due"])
+            return _("%(actor)s opened the scorecard “%(title)s”: how is the partnership doing? Scores by %(due)s.") % data
+        return _("%(actor)s opened the scorecard “%(title)s”: how is the partnership doing?") % data
+    if kind == NotificationKind.ACTION_POINT_GIVEN:
+        data["due"] = _due(data.get("due", ""))
+        if data.get("personal"):
+            return _("%(actor)s gave you an action point of the scorecard “%(title)s”: %(action)s, due %(due)s.") % data
+        return _("%(actor)s gave %(organisation)s an action point of the scorecard “%(title)s”: %(action)s, due %(due)s.") % data
     data["due"] = _due(data.get("due", ""))
     return _("Overdue since %(due)s: %(target)s, for %(organisation)s (%(campaign)s).") % data
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("c/<slug:slug>/campaigns/<slug:campaign_slug>/petitions/", include("signatures.lead_urls")),
     path("c/<slug:slug>/campaigns/<slug:campaign_slug>/letters/", include(letter_urls.campaign_urls)),
     path("c/<slug:slug>/campaigns/<slug:campaign_slug>/discussion/", include("messaging.urls")),
+    path("c/<slug:slug>/scorecard/", include("coalitions.scorecards.urls")),
     path("notifications/", include("messaging.notification_urls")),
     path("organisations/<int:organisation_id>/signing/", include(letter_urls.organisation_urls)),
     path("v/", include(letter_urls.public_urls)),

@@ -209,3 +209,25 @@ class TextApprovalFactory(factory.django.DjangoModelFactory):
 
     version = factory.SubFactory(TextVersionFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ScorecardRoundFactory(factory.django.DjangoModelFactory):
+    """A round with no indicators: tests open rounds through the service to get the principles."""
+
+    class Meta:
+        model = "coalitions.ScorecardRound"
+
+    coalition = factory.SubFactory(CoalitionFactory)
+    title = factory.Sequence(lambda n: f"Round {n}")
+    status = "preparing"
+
+
+class ActionPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coalitions.ActionPoint"
+
+    round = factory.SubFactory(ScorecardRoundFactory, status="closed")
+    coalition = factory.LazyAttribute(lambda point: point.round.coalition)
+    wording = factory.Sequence(lambda n: f"Share the minutes of meeting {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    due_on = factory.LazyFunction(date.today)

@@ -66,7 +66,8 @@ def _done(campaign, organisation, at):
 def test_columns_come_work_first_then_deciding_as_the_apps_registered_them():
     assert [(column.key, column.side) for column in balance_columns()] == [
         ("tasks_done", Side.WORK), ("outreach_logged", Side.WORK), ("targets_led", Side.WORK),
-        ("letters_cosigned", Side.WORK), ("texts_proposed", Side.DECIDE), ("votes", Side.DECIDE),
+        ("letters_cosigned", Side.WORK), ("scorecard_answers", Side.DECIDE), ("texts_proposed", Side.DECIDE),
+        ("votes", Side.DECIDE),
     ]
 
 
@@ -93,7 +94,7 @@ def test_a_column_is_counted_on_one_side_only(registry):
 
 
 def test_the_same_count_registered_twice_is_counted_once(registry):
-    count = balance._contributions[0].count
+    count = next(c.count for c in balance._contributions if c.key == "tasks_done")
 
     register_contribution(key="tasks_done", label="Tasks done", side=Side.WORK, count=count)
 
@@ -251,8 +252,8 @@ def test_the_page_costs_the_same_queries_for_5_or_50_organisations(world, size, 
     _coalition_of(world, size)
     client = _client(world.member_staff)
 
-    # Session, person, the access check (3), the organisations, then one per registered count (6).
-    with django_assert_num_queries(12):
+    # Session, person, the access check (3), the organisations, then one per registered count (7).
+    with django_assert_num_queries(13):
         response = client.get(_url(world))
 
     assert len(response.context["balance"].rows) == size
