@@ -351,6 +351,11 @@ class NotificationKind(models.TextChoices):
     TASK_ASSIGNED = "task_assigned", _("Task given")
     APPROVAL_REQUESTED = "approval_requested", _("Approval asked")
     TASK_OVERDUE = "task_overdue", _("Overdue")
+    COMMITMENT_OVERDUE = "commitment_overdue", _("Commitment overdue")
+
+
+# What the daily reminder mail lists by itself: never mailed on its own, nor again among the notifications.
+DIGEST_NOTIFICATION_KINDS = (NotificationKind.TASK_OVERDUE, NotificationKind.COMMITMENT_OVERDUE)
 
 
 class Notification(models.Model):

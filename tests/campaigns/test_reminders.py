@@ -14,7 +14,7 @@ from campaigns.reminders import reminder_digest_send, reminder_digests, reminder
 from campaigns.tasks import reminders_send
 from coalitions.models import Affiliation, CoalitionRole, Participation
 from config.celery import app
-from tests.factories import CampaignFactory, TargetFactory, TaskFactory, person_in
+from tests.factories import CampaignFactory, CommitmentFactory, TargetFactory, TaskFactory, person_in
 
 SITE = "https://coalition.example"
 
@@ -299,7 +299,7 @@ def test_reading_who_to_remind_takes_the_same_queries_for_few_and_many_tasks(
 ):
     for _ in range(3):
         _task(campaign, target, world.member_org, today, assignee=world.member_staff)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         few = reminder_digests(today)
 
     others = [person_in(world.coalition, CoalitionRole.MEMBER) for _ in range(10)]
@@ -307,11 +307,16 @@ def test_reading_who_to_remind_takes_the_same_queries_for_few_and_many_tasks(
         organisation = person.affiliations.get().organisation
         for days in range(-2, 4):
             _task(campaign, target, organisation, today + timedelta(days=days), assignee=person)
-    with django_assert_num_queries(5):
+        CommitmentFactory(
+            campaign=campaign, target=target, organisation=organisation, recorded_by=person,
+            due_on=today - timedelta(days=1),
+        )
+    with django_assert_num_queries(6):
         many = reminder_digests(today)
 
     assert [digest.task_count for digest in few] == [3]
     assert sorted(digest.task_count for digest in many) == [3] + [6] * 10
+    assert sorted(len(digest.commitments) for digest in many) == [0] + [1] * 10
 
 
 # Beat ----------------------------------------------------------------------------------------
