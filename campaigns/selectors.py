@@ -453,12 +453,14 @@ def overdue_commitments(campaign: Campaign, today: date) -> tuple[list[Commitmen
     return first, count
 
 
+def _day(value: date | None) -> str:
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
 def _commitment_sentence(commitment: Commitment, today: date) -> str:
-    day = lambda value: date_format(value, "DATE_FORMAT")  # noqa: E731
     words = {
-        "made": day(commitment.made_on), "due": day(commitment.due_on), "target": commitment.target.name,
-        "wording": commitment.public_wording.rstrip(" ."),
-        "settled": day(commitment.settled_on) if commitment.settled_on else "",
+        "made": _day(commitment.made_on), "due": _day(commitment.due_on), "target": commitment.target.name,
+        "wording": commitment.public_wording.rstrip(" ."), "settled": _day(commitment.settled_on),
     }
     sentences = [_("On %(made)s, %(target)s committed to %(wording)s by %(due)s.") % words]
     if commitment.status == CommitmentStatus.KEPT:
@@ -472,14 +474,19 @@ def _commitment_sentence(commitment: Commitment, today: date) -> str:
     return " ".join(sentences)
 
 
+def public_commitments(campaign: Campaign):
+    """Targets' commitments that may be quoted in letters; a partner's never is."""
+    return campaign.commitments.filter(public=True, target__isnull=False)
+
+
 def public_commitments_summary(campaign: Campaign, *, language: str, today: date) -> str:
     """The campaign's public commitments as one paragraph of plain text for a letter, in its language.
 
-    Only targets' commitments marked public, in their public wording, with their dates and status:
-    never a partner's commitment, a note, the evidence, nor who recorded it. Empty when there is none."""
-    commitments = campaign.commitments.filter(public=True, target__isnull=False).select_related("target")
+    Only their public wording, the target's name, their dates and status: never a note, the
+    evidence, nor who recorded it. Empty when there is none."""
+    commitments = public_commitments(campaign).select_related("target").order_by("made_on", "pk")
     with override(language):
-        return " ".join(_commitment_sentence(c, today) for c in commitments.order_by("made_on", "pk"))
+        return " ".join(_commitment_sentence(c, today) for c in commitments)
 
 
 def partner_commitment_tally(coalition: Coalition) -> list[dict]:
