@@ -453,14 +453,13 @@ def overdue_commitments(campaign: Campaign, today: date) -> tuple[list[Commitmen
     return first, count
 
 
-def _day(value: date | None) -> str:
-    return date_format(value, "DATE_FORMAT") if value else ""
+def _commitment_sentence(commitment: Commitment, today: date, day_format: str) -> str:
+    def day(value: date | None) -> str:
+        return date_format(value, day_format) if value else ""
 
-
-def _commitment_sentence(commitment: Commitment, today: date) -> str:
     words = {
-        "made": _day(commitment.made_on), "due": _day(commitment.due_on), "target": commitment.target.name,
-        "wording": commitment.public_wording.rstrip(" ."), "settled": _day(commitment.settled_on),
+        "made": day(commitment.made_on), "due": day(commitment.due_on), "target": commitment.target.name,
+        "wording": commitment.public_wording.rstrip(" ."), "settled": day(commitment.settled_on),
     }
     sentences = [_("On %(made)s, %(target)s committed to %(wording)s by %(due)s.") % words]
     if commitment.status == CommitmentStatus.KEPT:
@@ -479,14 +478,17 @@ def public_commitments(campaign: Campaign):
     return campaign.commitments.filter(public=True, target__isnull=False)
 
 
-def public_commitments_summary(campaign: Campaign, *, language: str, today: date) -> str:
-    """The campaign's public commitments as one paragraph of plain text for a letter, in its language.
+def public_commitments_summary(
+    campaign: Campaign, *, language: str, today: date, day_format: str = "DATE_FORMAT"
+) -> str:
+    """The campaign's public commitments as one paragraph of plain text for a letter, in its language
+    and with its way of writing dates.
 
     Only their public wording, the target's name, their dates and status: never a note, the
     evidence, nor who recorded it. Empty when there is none."""
     commitments = public_commitments(campaign).select_related("target").order_by("made_on", "pk")
     with override(language):
-        return " ".join(_commitment_sentence(c, today) for c in commitments)
+        return " ".join(_commitment_sentence(c, today, day_format) for c in commitments)
 
 
 def partner_commitment_tally(coalition: Coalition) -> list[dict]:

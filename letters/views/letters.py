@@ -17,6 +17,7 @@ from letters.access import get_letter_for_user
 from letters.forms import DecisionForm, DeliveryForm, LetterForm, ResponseForm
 from letters.models import Decision, LetterDelivery, LetterPdf, LetterStatus, content_hash
 from letters.preview import letter_preview
+from letters.render import LETTER_DATE_FORMAT, LETTER_DATE_FORMATS
 from letters.versions import version_changes, version_content
 from signatures.models import Petition
 from signatures.selectors import petition_working_title
@@ -112,7 +113,10 @@ def _with_commitments(request, campaign, form: LetterForm) -> LetterForm:
         for name, field in form.fields.items()
     }
     language = typed.get("language") or campaign.language
-    summary = public_commitments_summary(campaign, language=language, today=timezone.localdate())
+    summary = public_commitments_summary(
+        campaign, language=language, today=timezone.localdate(),
+        day_format=LETTER_DATE_FORMATS.get(language, LETTER_DATE_FORMAT),
+    )
     body = (typed.get("body") or "").rstrip()
     if not summary:
         messages.info(request, _("No commitment of this campaign is marked to be quoted in letters yet."))
