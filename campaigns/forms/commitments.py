@@ -103,7 +103,7 @@ class CommitmentStatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("What became of it"), choices=[(s.value, s.label) for s in CommitmentStatus if s != CommitmentStatus.PENDING]
     )
-    settled_on = forms.DateField(label=_("On"), widget=DATE_WIDGET, initial=timezone.localdate)
+    settled_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET, initial=timezone.localdate)
     evidence = forms.CharField(
         label=_("Evidence"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What shows it: a vote, a document, a meeting, figures."),
