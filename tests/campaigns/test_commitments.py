@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -651,3 +651,26 @@ def test_partner_tally_counts_each_partners_own_commitments_in_one_query(ledger,
     assert by_partner[world.member_org.pk]["kept"] == 1 and by_partner[world.member_org.pk]["total"] == 1
     assert by_partner[world.lead_org.pk]["pending"] == 1
     assert set(by_partner) == {world.member_org.pk, world.lead_org.pk}
+
+
+def test_each_step_reads_as_a_sentence_in_the_activity_trail(ledger):
+    from django.utils import translation
+
+    from coalitions.audit import describe_entry
+
+    world = ledger.world
+    recorded = _record(ledger, world.lead, world.lead_org, due_on=date(2031, 3, 31), made_on=date(2031, 1, 5))
+    services.commitment_update(commitment=recorded, by=world.lead, notes="Seen at the hearing.")
+    services.commitment_status_set(
+        commitment=recorded, by=world.lead, status=CommitmentStatus.PARTLY_KEPT, settled_on=date(2031, 1, 20),
+        evidence="Half of it.",
+    )
+
+    with translation.override("en"):
+        sentences = [describe_entry(entry) for entry in AuditEntry.objects.order_by("seq")]
+    lead = world.lead.display_name
+    assert sentences == [
+        f"{lead} recorded a commitment of Ministry of Labour, due 31 Mar 2031 ({world.lead_org.short_name} follows it up).",
+        f"{lead} changed the commitment of Ministry of Labour.",
+        f"{lead} marked the commitment of Ministry of Labour as partly kept on 20 Jan 2031.",
+    ]
