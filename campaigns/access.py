@@ -2,9 +2,9 @@
 
 from django.http import Http404
 
-from coalitions.access import Need, get_coalition_for_user
+from coalitions.access import CoalitionAccess, Need, get_coalition_for_user
 
-from .models import Campaign, Target, Task, TextVersion
+from .models import Campaign, Commitment, Target, Task, TextVersion
 
 
 def get_campaign_for_user(user, coalition_slug: str, campaign_slug: str, need: Need = "view") -> Campaign:
@@ -44,3 +44,23 @@ def get_text_version_for_user(
         raise Http404
     version.campaign = campaign
     return version
+
+
+def get_commitment_for_user(
+    user, coalition_slug: str, campaign_slug: str, commitment_id: int, need: Need = "view"
+) -> Commitment:
+    campaign = get_campaign_for_user(user, coalition_slug, campaign_slug, need=need)
+    commitment = (
+        Commitment.objects.filter(campaign=campaign, pk=commitment_id).select_related("target", "partner", "organisation").first()
+    )
+    if commitment is None:
+        raise Http404
+    commitment.campaign = campaign
+    return commitment
+
+
+def may_change_commitment(access: CoalitionAccess, commitment: Commitment) -> bool:
+    """Leads, the organisation that recorded it, and the partner that made it; never an observer."""
+    if access.is_lead:
+        return True
+    return bool({commitment.organisation_id, commitment.partner_id} & access.acting_organisation_ids)

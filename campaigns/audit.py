@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from coalitions.audit import register_audit_actions
 
-from .models import CampaignStatus, Channel, Outcome, OutreachRole, Stance, TaskStatus, TextKind
+from .models import CampaignStatus, Channel, CommitmentStatus, Outcome, OutreachRole, Stance, TaskStatus, TextKind
 
 
 def _label(choices, value) -> str:
@@ -68,6 +68,12 @@ COMPLETED_SENTENCES = {
     Outcome.REFUSED: gettext_lazy("%(organisation)s contacted %(target)s: refused (%(actor)s)."),
 }
 
+COMMITMENT_STATUS_SENTENCES = {
+    CommitmentStatus.KEPT: gettext_lazy("%(actor)s marked the commitment of %(made_by)s as kept on %(on)s."),
+    CommitmentStatus.PARTLY_KEPT: gettext_lazy("%(actor)s marked the commitment of %(made_by)s as partly kept on %(on)s."),
+    CommitmentStatus.BROKEN: gettext_lazy("%(actor)s marked the commitment of %(made_by)s as broken on %(on)s."),
+}
+
 
 def _per_kind(sentences: dict, value: str, d: dict) -> str:
     # An entry written with a kind that no longer exists still reads, in the first kind's words.
@@ -99,5 +105,9 @@ register_audit_actions(
         "task.status_changed": lambda d: _("%(actor)s moved the task of %(organisation)s with %(target)s from %(old)s to %(new)s.")
         % {**d, "old": _label(TaskStatus, d["old"]), "new": _label(TaskStatus, d["new"])},
         "task.completed": lambda d: _per_kind(COMPLETED_SENTENCES, d["outcome"], d),
+        "commitment.recorded": lambda d: _("%(actor)s recorded a commitment of %(made_by)s, due %(due)s (%(organisation)s follows it up).")
+        % {**d, "due": _day(d["due"])},
+        "commitment.updated": lambda d: _("%(actor)s changed the commitment of %(made_by)s.") % d,
+        "commitment.status_changed": lambda d: _per_kind(COMMITMENT_STATUS_SENTENCES, d["new"], {**d, "on": _day(d["on"])}),
     }
 )

@@ -22,6 +22,8 @@ from .models import (
     Campaign,
     CampaignStatus,
     Channel,
+    Commitment,
+    CommitmentStatus,
     Outcome,
     OutreachLog,
     OutreachRole,
@@ -200,6 +202,24 @@ def _follow_up(log: OutreachLog) -> Task:
     return Task.objects.get(pk=log.follow_up_id)
 
 
+def _settle(commitment: Commitment, login: str, status: str, on: date, evidence: str, evidence_url: str = "") -> None:
+    services.commitment_status_set(
+        commitment=commitment, by=_user(login), status=status, settled_on=on, evidence=evidence,
+        evidence_url=evidence_url,
+    )
+    Commitment.objects.filter(pk=commitment.pk).update(status_changed_at=_at(on, 18))
+
+
+def _partner_commitment(campaign: Campaign, login: str, partner: str, on: date, due_on: date, wording: str) -> Commitment:
+    """`partner`'s own promise, recorded by `login` for its organisation."""
+    commitment = services.commitment_record(
+        campaign=campaign, by=_user(login), organisation=_organisation(login), partner=_organisation(partner),
+        wording=wording, made_on=on, due_on=due_on,
+    )
+    Commitment.objects.filter(pk=commitment.pk).update(recorded_at=_at(on, 18))
+    return commitment
+
+
 # India: ILO Convention 189 -------------------------------------------------------------------
 
 INDIA_PARTNERS = ["ndwm", "cftui", "areds", "cwmi", "ycwi"]
@@ -359,6 +379,26 @@ def _india() -> None:
         "consultation with unions and employers.",
         stance=Stance.LEANING_FOR,
     )
+    briefing = _task(
+        campaign, "ndwm", ministry, "ndwm", Channel.MEETING, date(2011, 5, 20), planned_on=date(2011, 4, 1),
+        notes="Meet the Secretary (Labour) before the Government's delegation leaves for Geneva.",
+    )
+    log = _done(
+        briefing, "ndwm", date(2011, 5, 18), Outcome.COMMITTED,
+        "The Secretary (Labour) told the five organisations that the Government of India will vote yes to the "
+        "Convention at the International Labour Conference.",
+        attendees="NDWM coordinator, CFTUI general secretary, CWM-I president; the Secretary (Labour)",
+        commitment="The Government of India votes yes to the Convention on decent work for domestic workers at "
+        "the International Labour Conference in Geneva.",
+        commitment_due=date(2011, 6, 16),
+    )
+    yes_vote = Commitment.objects.get(source_log=log)
+    Commitment.objects.filter(pk=yes_vote.pk).update(recorded_at=_at(date(2011, 5, 18), 18))
+    services.commitment_update(
+        commitment=yes_vote, by=_user("ndwm"), public=True,
+        public_wording="vote yes to ILO Convention 189 on decent work for domestic workers at the International "
+        "Labour Conference",
+    )
     vote = _task(
         campaign, "ndwm", ministry, "ndwm", Channel.EVENT, date(2011, 6, 16), planned_on=date(2011, 4, 1),
         notes="International Labour Conference, Geneva: the vote.",
@@ -368,6 +408,12 @@ def _india() -> None:
         "The Government of India voted yes: the International Labour Conference adopted Convention 189 and "
         "Recommendation 201 on decent work for domestic workers.",
         stance=Stance.CHAMPION,
+    )
+    _settle(
+        yes_vote, "ndwm", CommitmentStatus.KEPT, date(2011, 6, 16),
+        "The Government of India voted yes when the International Labour Conference adopted Convention 189 on "
+        "16 June 2011.",
+        evidence_url="https://www.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:C189",
     )
 
     joint_letter = _task(
@@ -398,6 +444,14 @@ def _india() -> None:
         "The Government of India voted yes at the International Labour Conference.",
     )
 
+    kerala_signatures = _partner_commitment(
+        campaign, "ndwm", "cftui", date(2011, 2, 1), date(2011, 4, 30),
+        "CFTUI brings 5,000 signatures of domestic workers from Kerala to the Members of Parliament from Kerala.",
+    )
+    postcards_promise = _partner_commitment(
+        campaign, "areds", "areds", date(2011, 4, 1), date(2011, 5, 31),
+        "The women's collective sends 10,000 postcards to the Prime Minister from its village groups in Tamil Nadu.",
+    )
     kerala_day = _task(
         campaign, "ndwm", kerala_mps, "ndwm", Channel.EVENT, date(2011, 4, 30), planned_on=date(2011, 2, 1),
         notes="One day of public meetings and signature campaigns at public places across Kerala.",
@@ -407,6 +461,15 @@ def _india() -> None:
         "On one day more than 5,000 domestic workers held public meetings and signature campaigns across "
         "Kerala; the signatures went to the Members of Parliament from Kerala.",
         stance=Stance.LEANING_FOR,
+    )
+    _settle(
+        kerala_signatures, "cftui", CommitmentStatus.KEPT, date(2011, 4, 24),
+        "CFTUI handed the Members of Parliament from Kerala 5,300 signatures gathered on the day of public meetings.",
+    )
+    _settle(
+        postcards_promise, "areds", CommitmentStatus.PARTLY_KEPT, date(2011, 5, 27),
+        "About 6,500 postcards went from the village groups; the groups of two districts could not get them "
+        "printed in time.",
     )
     mps = _task(
         campaign, "ndwm", tamil_nadu_mps, "areds", Channel.MEETING, date(2011, 5, 15), planned_on=date(2011, 2, 1),
@@ -582,14 +645,18 @@ def _india_state_laws() -> None:
         campaign, "ndwm", tn_board, "areds", Channel.EVENT, day(-10), planned_on=started + timedelta(days=30),
         notes="Registration camp in Dindigul with the district labour office.",
     )
-    _done(
+    log = _done(
         camp, "areds", day(-10), Outcome.COMMITTED,
         "312 women of the collective filled in registration forms; the district labour officer promised the cards "
-        "within ten days.",
+        "within a week.",
         attendees="AREDS women's collective leaders; the district labour officer",
         next_step="Collect the registration cards at the district labour office", next_step_due=day(0),
         next_channel=Channel.MEETING, stance=Stance.LEANING_FOR,
+        commitment="The district labour office issues the welfare board's registration cards to the 312 women "
+        "registered at the Dindigul camp.",
+        commitment_due=day(-3),
     )
+    Commitment.objects.filter(source_log=log).update(recorded_at=_at(day(-10), 18))
     _task(
         campaign, "ndwm", tn_board, "areds", Channel.LETTER, day(-5), planned_on=day(-15),
         notes="Send the board the list of villages where nobody has been registered yet.",

@@ -292,6 +292,89 @@ class OutreachLog(models.Model):
         ordering = ["-happened_on", "-logged_at"]
 
 
+class CommitmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    KEPT = "kept", _("Kept")
+    PARTLY_KEPT = "partly_kept", _("Partly kept")
+    BROKEN = "broken", _("Broken")
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def overdue(self, today: date):
+        return self.filter(status=CommitmentStatus.PENDING, due_on__lt=today)
+
+
+class Commitment(models.Model):
+    """A promise made to the campaign, by a target or by a partner organisation, with a date to keep it.
+
+    `organisation` is the partner that recorded it and follows it up (for a target's promise made at
+    a contact, the organisation whose contact it was). Only a target's promise can go into a letter,
+    and only in its public wording: a partner's promises and every note stay in the coalition.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="commitments")
+    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.CASCADE, related_name="commitments")
+    partner = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    wording = models.TextField(_("what they committed to"), max_length=1000)
+    made_on = models.DateField(_("committed on"))
+    due_on = models.DateField(_("by when"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.PENDING
+    )
+    settled_on = models.DateField(_("kept or broken on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_url = models.URLField(_("link to the evidence"), max_length=500, blank=True)
+    notes = models.TextField(_("notes for the coalition"), blank=True)
+    public = models.BooleanField(_("may be quoted in letters"), default=False)
+    public_wording = models.TextField(_("wording for letters"), max_length=500, blank=True)
+    source_log = models.ForeignKey(
+        OutreachLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target__isnull=False) & Q(partner__isnull=True))
+                | (Q(target__isnull=True) & Q(partner__isnull=False)),
+                name="commitment_made_by_target_or_partner",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="pending") & Q(settled_on__isnull=True))
+                | (~Q(status="pending") & Q(settled_on__isnull=False) & ~Q(evidence="")),
+                name="settled_commitment_has_date_and_evidence",
+            ),
+            models.CheckConstraint(
+                condition=Q(public=False) | (Q(target__isnull=False) & ~Q(public_wording="")),
+                name="public_commitment_is_a_targets_with_wording",
+            ),
+        ]
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.made_by}: {self.wording[:60]}"
+
+    @property
+    def made_by(self) -> "Target | Organisation":
+        return self.target if self.target_id else self.partner
+
+    @property
+    def followed_up_by(self) -> Organisation:
+        """A partner keeps its own promise; a target's is followed up by the organisation that recorded it."""
+        return self.partner if self.partner_id else self.organisation
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == CommitmentStatus.PENDING and self.due_on < today
+
+
 class TaskStatusReceipt(models.Model):
     """The key of a status form that changed a task: the same form arriving again changes nothing."""
 

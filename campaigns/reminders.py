@@ -1,8 +1,12 @@
-"""The daily reminder mail: each person's open tasks that are overdue, due today or due soon.
+"""The daily reminder mail: each person's open tasks that are overdue, due today or due soon, and
+the commitments their organisation follows up that are overdue and still pending.
 
 A task goes to the person named on it; with nobody named (or when that person has left the
 organisation or was switched off) it goes to the admins of its organisation, so that the
-organisation still hears of it. Tasks of organisations that no longer take part in the coalition,
+organisation still hears of it. A commitment goes the same way: to the person who recorded it
+while they belong to the organisation that follows it up (a partner's own promise is followed up by
+that partner, a target's by the organisation that recorded it), else to that organisation's admins.
+Tasks and commitments of organisations that no longer take part in the coalition,
 or only watch as observers, remind nobody. Nothing about due states is stored: they are worked
 out from the due date on the day the mail is written.
 
@@ -19,12 +23,14 @@ from functools import reduce
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.access import leads_withheld_for_mfa
 from coalitions.mail import outbox_mail
 from coalitions.models import (
+    DIGEST_NOTIFICATION_KINDS,
     Affiliation,
     AffiliationRole,
     CoalitionRole,
@@ -40,8 +46,8 @@ from coalitions.scorecards.selectors import overdue_action_points
 from coalitions.scorecards.services import action_point_path
 from coalitions.timezones import local_now
 
-from .models import DUE_SOON_DAYS, CampaignStatus, DueState, ReminderDigest, Task, TaskStatus
-from .services import task_path
+from .models import DUE_SOON_DAYS, CampaignStatus, Commitment, DueState, ReminderDigest, Task, TaskStatus
+from .services import commitment_path, task_path
 
 TEMPLATE = "campaigns/email/reminder_digest"
 SECTIONS = (DueState.OVERDUE, DueState.DUE_TODAY, DueState.DUE_SOON)
@@ -70,6 +76,13 @@ class ActionPointItem:
 
 
 @dataclass
+class CommitmentItem:
+    commitment: Commitment
+    url: str
+    for_organisation: bool
+
+
+@dataclass
 class DigestSection:
     state: DueState
     items: list[DigestItem] = field(default_factory=list)
@@ -83,6 +96,7 @@ class Digest:
     # What concerned the person since their last mail, for those who asked for it once a day.
     notifications: list[Notification] = field(default_factory=list)
     action_points: list[ActionPointItem] = field(default_factory=list)
+    commitments: list[CommitmentItem] = field(default_factory=list)
 
     @property
     def task_count(self) -> int:
@@ -117,6 +131,21 @@ def due_tasks(today: date) -> list[Task]:
     )
 
 
+def overdue_commitments_to_remind(today: date) -> list[Commitment]:
+    """Pending commitments past their date in live campaigns, followed up by a partner that still takes part."""
+    still_partner = Participation.objects.filter(
+        coalition=OuterRef("campaign__coalition"), organisation=OuterRef("keeper")
+    ).exclude(role=CoalitionRole.OBSERVER)
+    return list(
+        Commitment.objects.overdue(today)
+        .annotate(keeper=Coalesce("partner_id", "organisation_id"))
+        .filter(campaign__status__in=REMINDING_CAMPAIGN_STATUSES)
+        .filter(Exists(still_partner))
+        .select_related("campaign__coalition", "target", "partner", "organisation", "recorded_by")
+        .order_by("due_on", "pk")
+    )
+
+
 def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]:
     """One digest per person with something due or, for those who take them once a day, notifications
     not yet mailed; leaving out people already reminded today.
@@ -125,8 +154,11 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
     """
     tasks = due_tasks(today)
     points = overdue_action_points(today)
+    commitments = overdue_commitments_to_remind(today)
     affiliations = Affiliation.objects.filter(
-        organisation_id__in={task.organisation_id for task in tasks} | {point.organisation_id for point in points},
+        organisation_id__in={task.organisation_id for task in tasks}
+        | {point.organisation_id for point in points}
+        | {c.keeper for c in commitments},
         user__is_active=True,
     ).select_related("user")
     members: dict[int, set[int]] = {}
@@ -142,60 +174,65 @@ def reminder_digests(today: date, zones: set[str] | None = None) -> list[Digest]
     withheld = leads_withheld_for_mfa(set().union(*members.values())) if members else set()
     people: dict[int, User] = {}
     items: dict[int, list[DigestItem]] = {}
+    promised: dict[int, list[CommitmentItem]] = {}
     boards: dict[int, dict[int, dict]] = {}
+
+    def recipients(organisation_id: int, person: User | None, coalition_id: int):
+        """The person named if still in the organisation, else its admins; each of them once."""
+        named = person if person is not None and person.pk in members.get(organisation_id, ()) else None
+        for recipient in [named] if named is not None else admins.get(organisation_id, []):
+            if recipient.pk in reminded or (zones is not None and recipient.timezone not in zones):
+                continue
+            if (recipient.pk, coalition_id) in withheld:
+                continue
+            people[recipient.pk] = recipient
+            yield recipient, named is None
+
     for task in tasks:
-        named = task.assignee if task.assignee_id in members.get(task.organisation_id, ()) else None
-        recipients = [named] if named is not None else admins.get(task.organisation_id, [])
-        for person in recipients:
-            if person.pk in reminded or (zones is not None and person.timezone not in zones):
-                continue
-            if (person.pk, task.campaign.coalition_id) in withheld:
-                continue
-            people[person.pk] = person
+        for person, for_organisation in recipients(task.organisation_id, task.assignee, task.campaign.coalition_id):
             items.setdefault(person.pk, []).append(
-                DigestItem(task=task, url=_task_url(task), for_organisation=named is None)
+                DigestItem(task=task, url=_task_url(task), for_organisation=for_organisation)
             )
             boards.setdefault(person.pk, {}).setdefault(
                 task.campaign_id, {"campaign": task.campaign, "url": _board_url(task)}
             )
+    for commitment in commitments:
+        coalition_id = commitment.campaign.coalition_id
+        for person, for_organisation in recipients(commitment.keeper, commitment.recorded_by, coalition_id):
+            promised.setdefault(person.pk, []).append(
+                CommitmentItem(
+                    commitment=commitment, url=_absolute(commitment_path(commitment)), for_organisation=for_organisation
+                )
+            )
 
     action_items: dict[int, list[ActionPointItem]] = {}
     for point in points:
-        named = point.assignee if point.assignee_id in members.get(point.organisation_id, ()) else None
-        for person in [named] if named is not None else admins.get(point.organisation_id, []):
-            if person.pk in reminded or (zones is not None and person.timezone not in zones):
-                continue
-            if (person.pk, point.coalition_id) in withheld:
-                continue
-            people[person.pk] = person
-            items.setdefault(person.pk, [])
-            boards.setdefault(person.pk, {})
+        for person, for_organisation in recipients(point.organisation_id, point.assignee, point.coalition_id):
             action_items.setdefault(person.pk, []).append(
-                ActionPointItem(action_point=point, url=_absolute(action_point_path(point)), for_organisation=named is None)
+                ActionPointItem(action_point=point, url=_absolute(action_point_path(point)), for_organisation=for_organisation)
             )
 
     waiting = _notifications_waiting(today, zones, reminded)
     for person_id in waiting:
-        if person_id not in items:
-            people[person_id] = waiting[person_id][0].user
-            items[person_id], boards[person_id] = [], {}
+        people.setdefault(person_id, waiting[person_id][0].user)
 
     digests = []
-    for person_id, person_items in items.items():
+    for person_id in sorted(people):
         sections = [DigestSection(state=state) for state in SECTIONS]
         by_state = {section.state: section for section in sections}
-        for item in person_items:
+        for item in items.get(person_id, []):
             by_state[item.task.due_state(today)].items.append(item)
         digests.append(
             Digest(
                 user=people[person_id],
                 sections=[section for section in sections if section.items],
-                boards=sorted(boards[person_id].values(), key=lambda board: board["campaign"].title.lower()),
+                boards=sorted(boards.get(person_id, {}).values(), key=lambda board: board["campaign"].title.lower()),
                 notifications=waiting.get(person_id, []),
                 action_points=action_items.get(person_id, []),
+                commitments=promised.get(person_id, []),
             )
         )
-    return sorted(digests, key=lambda digest: digest.user.pk)
+    return digests
 
 
 def _notifications_waiting(today: date, zones: set[str] | None, reminded: set[int]) -> dict[int, list[Notification]]:
@@ -204,7 +241,7 @@ def _notifications_waiting(today: date, zones: set[str] | None, reminded: set[in
         Notification.objects.filter(
             mailed_at=None, user__is_active=True, user__notification_mail=MailPreference.DAILY
         )
-        .exclude(kind=NotificationKind.TASK_OVERDUE)
+        .exclude(kind__in=DIGEST_NOTIFICATION_KINDS)
         .exclude(user_id__in=reminded)
         .select_related("user", "entry")
         .order_by("created_at", "pk")
@@ -221,7 +258,7 @@ def _notifications_waiting(today: date, zones: set[str] | None, reminded: set[in
 
 
 def _overdue_notices(digest: Digest) -> None:
-    """The person finds their overdue tasks among their notifications too, once per due date."""
+    """The person finds their overdue tasks and commitments among their notifications too, once per due date."""
     by_coalition: dict[int, tuple] = {}
     for item in next((section.items for section in digest.sections if section.state == DueState.OVERDUE), []):
         task = item.task
@@ -234,6 +271,17 @@ def _overdue_notices(digest: Digest) -> None:
                     "campaign": task.campaign.title, "target": task.target.name, "due": task.due_on.isoformat(),
                     "organisation": task.organisation.short_name,
                 },
+            )
+        )
+    for item in digest.commitments:
+        commitment = item.commitment
+        coalition, notices = by_coalition.setdefault(commitment.campaign.coalition_id, (commitment.campaign.coalition, []))
+        notices.append(
+            Notice(
+                kind=NotificationKind.COMMITMENT_OVERDUE,
+                key=f"commitment-overdue:{commitment.pk}:{commitment.due_on.isoformat()}",
+                url=commitment_path(commitment), users=frozenset([digest.user.pk]),
+                data={"campaign": commitment.campaign.title, "made_by": str(commitment.made_by), "due": commitment.due_on.isoformat()},
             )
         )
     for coalition, notices in by_coalition.values():
@@ -268,6 +316,7 @@ def reminder_digest_send(digest: Digest, today: date) -> bool:
                 "boards": digest.boards,
                 "count": digest.task_count,
                 "action_points": digest.action_points,
+                "commitments": digest.commitments,
                 "soon_days": DUE_SOON_DAYS,
                 "blocked": TaskStatus.BLOCKED,
                 "notifications": [notification_view(n, digest.user) for n in digest.notifications],

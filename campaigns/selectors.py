@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from coalitions.models import Affiliation, Coalition, CoalitionRole, Organisation, Participation, User
 
@@ -13,6 +16,8 @@ from .models import (
     DUE_SOON_DAYS,
     Campaign,
     CampaignStatus,
+    Commitment,
+    CommitmentStatus,
     DueState,
     OutreachLog,
     OutreachRole,
@@ -408,4 +413,93 @@ def coalition_work(coalition: Coalition, today: date) -> CoalitionWork:
         past=[c for c in campaigns if c.status not in LIVE_CAMPAIGN_STATUSES],
         due=due[:COALITION_DUE_LIMIT],
         due_more=len(due) > COALITION_DUE_LIMIT,
+    )
+
+
+# Commitments ---------------------------------------------------------------------------------
+
+CAMPAIGN_PAGE_OVERDUE_LIMIT = 5
+
+
+@dataclass
+class Ledger:
+    overdue: list[Commitment]
+    pending: list[Commitment]
+    settled: list[Commitment]
+
+
+def commitment_ledger(campaign: Campaign, today: date) -> Ledger:
+    """Overdue first, then what is still to come by its date, then what was kept or broken, latest first."""
+    commitments = list(
+        campaign.commitments.select_related(
+            "target", "partner", "organisation", "recorded_by", "status_changed_by", "source_log"
+        ).order_by("due_on", "pk")
+    )
+    pending = [c for c in commitments if c.status == CommitmentStatus.PENDING]
+    return Ledger(
+        overdue=[c for c in pending if c.is_overdue(today)],
+        pending=[c for c in pending if not c.is_overdue(today)],
+        settled=sorted(
+            (c for c in commitments if c.status != CommitmentStatus.PENDING), key=lambda c: (c.settled_on, c.pk), reverse=True
+        ),
+    )
+
+
+def overdue_commitments(campaign: Campaign, today: date) -> tuple[list[Commitment], int]:
+    """The first overdue commitments for the campaign's front page, and how many there are in all."""
+    overdue = campaign.commitments.overdue(today)
+    first = list(overdue.select_related("target", "partner", "organisation")[:CAMPAIGN_PAGE_OVERDUE_LIMIT])
+    count = len(first) if len(first) < CAMPAIGN_PAGE_OVERDUE_LIMIT else overdue.count()
+    return first, count
+
+
+def _commitment_sentence(commitment: Commitment, today: date, day_format: str) -> str:
+    def day(value: date | None) -> str:
+        return date_format(value, day_format) if value else ""
+
+    words = {
+        "made": day(commitment.made_on), "due": day(commitment.due_on), "target": commitment.target.name,
+        "wording": commitment.public_wording.rstrip(" ."), "settled": day(commitment.settled_on),
+    }
+    sentences = [_("On %(made)s, %(target)s committed to %(wording)s by %(due)s.") % words]
+    if commitment.status == CommitmentStatus.KEPT:
+        sentences.append(_("It was kept on %(settled)s.") % words)
+    elif commitment.status == CommitmentStatus.PARTLY_KEPT:
+        sentences.append(_("By %(settled)s it was partly kept.") % words)
+    elif commitment.status == CommitmentStatus.BROKEN:
+        sentences.append(_("By %(settled)s it had not been kept.") % words)
+    elif commitment.is_overdue(today):
+        sentences.append(_("It has not been kept yet."))
+    return " ".join(sentences)
+
+
+def public_commitments(campaign: Campaign):
+    """Targets' commitments that may be quoted in letters; a partner's never is."""
+    return campaign.commitments.filter(public=True, target__isnull=False)
+
+
+def public_commitments_summary(
+    campaign: Campaign, *, language: str, today: date, day_format: str = "DATE_FORMAT"
+) -> str:
+    """The campaign's public commitments as one paragraph of plain text for a letter, in its language
+    and with its way of writing dates.
+
+    Only their public wording, the target's name, their dates and status: never a note, the
+    evidence, nor who recorded it. Empty when there is none."""
+    commitments = public_commitments(campaign).select_related("target").order_by("made_on", "pk")
+    with override(language):
+        return " ".join(_commitment_sentence(c, today, day_format) for c in commitments)
+
+
+def partner_commitment_tally(coalition: Coalition) -> list[dict]:
+    """For each partner organisation, how many of its own commitments it kept, partly kept, broke or
+    has pending, across the coalition's campaigns: one query, for a view of who carries the work."""
+    counted = {
+        status.value: Count("pk", filter=Q(status=status)) for status in CommitmentStatus
+    }
+    return list(
+        Commitment.objects.filter(campaign__coalition=coalition, partner__isnull=False)
+        .values("partner_id", "partner__name", "partner__acronym")
+        .annotate(total=Count("pk"), **counted)
+        .order_by("partner__name")
     )

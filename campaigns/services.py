@@ -4,7 +4,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -27,10 +28,14 @@ from coalitions.models import (
 )
 from coalitions.notices import Notice
 
+from .access import may_change_commitment
 from .models import (
     DUPLICATE_CONTACT_DAYS,
     CalendarFeed,
     Campaign,
+    Commitment,
+    CommitmentStatus,
+    Outcome,
     OutreachLog,
     OutreachRole,
     StanceAssessment,
@@ -498,9 +503,12 @@ def task_complete(
     next_step: str = "",
     next_step_due: date | None = None,
     stance: int | None = None,
+    commitment: str = "",
+    commitment_due: date | None = None,
     idempotency_key: str = "",
 ) -> OutreachLog:
-    """Check a task off with what happened; a next step becomes the follow-up task.
+    """Check a task off with what happened; a next step becomes the follow-up task, and what the
+    target committed to (with the outcome "committed") a commitment on the campaign's ledger.
 
     The same check-off form arriving again (its `idempotency_key`) gets back the log the first
     arrival wrote, and writes nothing."""
@@ -516,6 +524,13 @@ def task_complete(
         raise DomainError(_("This task has already been checked off."))
     if next_step_due and not next_step.strip():
         raise DomainError(_("Please describe the next step."))
+    commitment = commitment.strip()
+    if (commitment or commitment_due) and outcome != Outcome.COMMITTED:
+        raise DomainError(
+            _("A commitment is recorded with the outcome “Committed”. Choose it, or leave the commitment empty.")
+        )
+    if bool(commitment) != bool(commitment_due):
+        raise DomainError(_("Please say both what they committed to and by when."))
     log = OutreachLog(
         task=task, happened_on=happened_on, channel=channel, outcome=outcome, summary=summary.strip(),
         attendees=attendees.strip(), next_step=next_step.strip(), next_step_due=next_step_due, logged_by=by,
@@ -543,7 +558,152 @@ def task_complete(
         target=task.target.name, organisation=task.organisation.short_name,
         outcome=outcome, follow_up=next_step_due.isoformat() if next_step_due else "",
     )
+    if commitment:
+        # The promise is the contact's organisation's to follow up, whoever checked the task off.
+        _commitment_write(
+            campaign=task.campaign, by=by, organisation=task.organisation, target=task.target, wording=commitment,
+            made_on=happened_on, due_on=commitment_due, source_log=log,
+        )
     return log
+
+
+# Commitments ---------------------------------------------------------------------------------
+
+COMMITMENT_FIELDS = ("wording", "made_on", "due_on", "notes", "public", "public_wording")
+
+
+def commitment_path(commitment: Commitment) -> str:
+    campaign = commitment.campaign
+    ledger = reverse("commitment_list", kwargs={"slug": campaign.coalition.slug, "campaign_slug": campaign.slug})
+    return f"{ledger}#commitment-{commitment.pk}"
+
+
+def _commitment_topics(commitment: Commitment) -> list[str]:
+    return [f"commitment:{commitment.pk}", *([f"target:{commitment.target_id}"] if commitment.target_id else [])]
+
+
+def _commitment_check(commitment: Commitment) -> None:
+    """What a commitment must say, however it is recorded or changed."""
+    if not commitment.wording:
+        raise DomainError(_("Please write what they committed to."))
+    if commitment.due_on < commitment.made_on:
+        raise DomainError(_("The date to keep it cannot be before the day it was made."))
+    if commitment.public and commitment.target_id is None:
+        raise DomainError(_("Only a target's commitment can be quoted in letters; a partner's stays in the coalition."))
+    if commitment.public and not commitment.public_wording:
+        raise DomainError(_("Please write the wording for letters, or leave the commitment out of letters."))
+
+
+def _commitment_write(
+    *, campaign: Campaign, by: User, organisation: Organisation, wording: str, made_on: date, due_on: date,
+    target: Target | None = None, partner: Organisation | None = None, notes: str = "", public: bool = False,
+    public_wording: str = "", source_log: OutreachLog | None = None,
+) -> Commitment:
+    commitment = Commitment(
+        campaign=campaign, target=target, partner=partner, wording=wording.strip(), made_on=made_on, due_on=due_on,
+        notes=notes.strip(), public=public, public_wording=public_wording.strip() if public else "",
+        source_log=source_log, organisation=organisation, recorded_by=by,
+    )
+    _commitment_check(commitment)
+    commitment.save()
+    _record(
+        campaign, by, "commitment.recorded", topics=_commitment_topics(commitment), made_by=str(commitment.made_by),
+        organisation=organisation.short_name, due=due_on.isoformat(),
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitment_record(
+    *, campaign: Campaign, by: User, organisation: Organisation, wording: str, made_on: date, due_on: date,
+    target: Target | None = None, partner: Organisation | None = None, notes: str = "", public: bool = False,
+    public_wording: str = "",
+) -> Commitment:
+    """A promise heard outside a check-off: a target's (a statement, a letter) or a partner's.
+
+    `organisation`, one of the person's own, records it and follows it up. A member records its own
+    organisation's promises; a lead any partner's."""
+    access = _acting(by, campaign.coalition)
+    _own_organisation(access, organisation)
+    if (target is None) == (partner is None):
+        raise DomainError(_("Please say who committed: a target or a partner organisation."))
+    if target is not None and target.campaign_id != campaign.pk:
+        raise PermissionDenied
+    if partner is not None:
+        if not access.may_act_for(partner.pk):
+            raise PermissionDenied
+        _require_partner(campaign.coalition, partner)
+    return _commitment_write(
+        campaign=campaign, by=by, organisation=organisation, target=target, partner=partner, wording=wording,
+        made_on=made_on, due_on=due_on, notes=notes, public=public, public_wording=public_wording,
+    )
+
+
+def _commitment_access(commitment: Commitment, by: User) -> None:
+    access = _acting(by, commitment.campaign.coalition)
+    if not may_change_commitment(access, commitment):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def commitment_update(*, commitment: Commitment, by: User, **fields) -> Commitment:
+    _commitment_access(commitment, by)
+    for key in COMMITMENT_FIELDS:
+        if key in fields:
+            value = fields[key]
+            setattr(commitment, key, value.strip() if isinstance(value, str) else value)
+    if not commitment.public:
+        commitment.public_wording = ""
+    _commitment_check(commitment)
+    commitment.save()
+    _record(
+        commitment.campaign, by, "commitment.updated", topics=_commitment_topics(commitment),
+        made_by=str(commitment.made_by),
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitment_status_set(
+    *, commitment: Commitment, by: User, status: str, settled_on: date, evidence: str, evidence_url: str = ""
+) -> Commitment:
+    """Kept, partly kept or broken, with what shows it: the ledger is only as good as its evidence,
+    and a letter may quote the outcome. A settled commitment may be settled again (partly kept, then
+    kept) with new evidence; the activity trail keeps each step."""
+    _commitment_access(commitment, by)
+    current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if status not in CommitmentStatus.values or status == CommitmentStatus.PENDING:
+        raise DomainError(_("Please choose whether it was kept, partly kept or broken."))
+    if status == current.status:
+        raise DomainError(
+            _("This commitment is already marked “%(status)s”.") % {"status": CommitmentStatus(status).label}
+        )
+    evidence = evidence.strip()
+    if not evidence:
+        raise DomainError(_("Please say what shows it: a vote, a document, a meeting, figures."))
+    if settled_on < current.made_on:
+        raise DomainError(_("It cannot be kept or broken before the day it was made."))
+    evidence_url = evidence_url.strip()
+    if evidence_url:
+        try:
+            URLValidator(schemes=["http", "https"])(evidence_url)
+        except ValidationError as error:
+            raise DomainError(_("The link to the evidence must be a web address starting with https://.")) from error
+    old = current.status
+    commitment.status = status
+    commitment.settled_on = settled_on
+    commitment.evidence = evidence
+    commitment.evidence_url = evidence_url
+    commitment.status_changed_by = by
+    commitment.status_changed_at = timezone.now()
+    commitment.save(
+        update_fields=["status", "settled_on", "evidence", "evidence_url", "status_changed_by", "status_changed_at"]
+    )
+    _record(
+        commitment.campaign, by, "commitment.status_changed", topics=_commitment_topics(commitment),
+        made_by=str(commitment.made_by), old=old, new=status, on=settled_on.isoformat(), evidence=evidence,
+    )
+    return commitment
 
 
 # Calendar feeds ------------------------------------------------------------------------------

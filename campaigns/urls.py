@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, campaigns, imports, plan, targets, texts
+from .views import calendar, campaigns, commitments, imports, plan, targets, texts
 
 app_urls = [
     path("", campaigns.campaign_list, name="campaign_list"),
@@ -34,6 +34,15 @@ app_urls = [
     path("<slug:campaign_slug>/tasks/<int:task_id>/", plan.task_edit, name="task_edit"),
     path("<slug:campaign_slug>/tasks/<int:task_id>/status/", plan.task_status, name="task_status"),
     path("<slug:campaign_slug>/tasks/<int:task_id>/complete/", plan.task_complete, name="task_complete"),
+    path("<slug:campaign_slug>/commitments/", commitments.commitment_list, name="commitment_list"),
+    path("<slug:campaign_slug>/commitments/new/", commitments.commitment_create, name="commitment_create"),
+    path(
+        "<slug:campaign_slug>/commitments/<int:commitment_id>/", commitments.commitment_edit, name="commitment_edit"
+    ),
+    path(
+        "<slug:campaign_slug>/commitments/<int:commitment_id>/status/", commitments.commitment_status,
+        name="commitment_status",
+    ),
 ]
 
 calendar_urls = [

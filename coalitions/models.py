@@ -353,6 +353,11 @@ class NotificationKind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("Overdue")
     SCORECARD_OPEN = "scorecard_open", _("Scorecard to fill in")
     ACTION_POINT_GIVEN = "action_point_given", _("Action point given")
+    COMMITMENT_OVERDUE = "commitment_overdue", _("Commitment overdue")
+
+
+# What the daily reminder mail lists by itself: never mailed on its own, nor again among the notifications.
+DIGEST_NOTIFICATION_KINDS = (NotificationKind.TASK_OVERDUE, NotificationKind.COMMITMENT_OVERDUE)
 
 
 class Notification(models.Model):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from .access import leads_withheld_for_mfa
 from .mail import outbox_mail
 from .models import (
+    DIGEST_NOTIFICATION_KINDS,
     Affiliation,
     AuditEntry,
     Coalition,
@@ -86,14 +87,14 @@ def notices_send(*, coalition: Coalition, notices, actor: User | None = None, en
         counts[notification.user_id] = counts.get(notification.user_id, 0) + 1
     for user_id, count in counts.items():
         User.objects.filter(pk=user_id).update(unread_notifications=F("unread_notifications") + count)
-    _mail_at_once(coalition, [n for n in created if n.mailed_at is None and n.kind != NotificationKind.TASK_OVERDUE])
+    _mail_at_once(coalition, [n for n in created if n.mailed_at is None and n.kind not in DIGEST_NOTIFICATION_KINDS])
     people = sorted(counts)
     transaction.on_commit(lambda: notifications_changed(people))
     return len(created)
 
 
 def _mail_at_once(coalition: Coalition, notifications: list[Notification]) -> None:
-    """Overdue tasks are told in the daily mail, which is about due tasks anyway."""
+    """Overdue tasks and commitments are told in the daily mail, which is about what is due anyway."""
     people = {
         person.pk: person
         for person in User.objects.filter(
@@ -160,6 +161,8 @@ def notification_text(notification: Notification, actor: str = "") -> str:
             return _("%(actor)s gave you an action point of the scorecard “%(title)s”: %(action)s, due %(due)s.") % data
         return _("%(actor)s gave %(organisation)s an action point of the scorecard “%(title)s”: %(action)s, due %(due)s.") % data
     data["due"] = _due(data.get("due", ""))
+    if kind == NotificationKind.COMMITMENT_OVERDUE:
+        return _("Commitment overdue since %(due)s: %(made_by)s (%(campaign)s).") % data
     return _("Overdue since %(due)s: %(target)s, for %(organisation)s (%(campaign)s).") % data
 
 

@@ -147,6 +147,21 @@ class TaskFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyFunction(date.today)
 
 
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A target's commitment by default; pass `target=None, partner=...` for a partner's own."""
+
+    class Meta:
+        model = "campaigns.Commitment"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    target = factory.LazyAttribute(lambda commitment: TargetFactory(campaign=commitment.campaign))
+    partner = None
+    organisation = factory.SubFactory(OrganisationFactory)
+    wording = "Table the domestic workers bill in the March session"
+    made_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    due_on = factory.LazyFunction(date.today)
+
+
 class PetitionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "signatures.Petition"

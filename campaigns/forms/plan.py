@@ -161,6 +161,11 @@ class TaskCompleteForm(forms.Form):
         choices=[("", _("No change"))] + Stance.choices,
         help_text=_("Leave “No change” unless this contact showed where they stand."),
     )
+    commitment = forms.CharField(
+        label=_("What did they commit to?"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("With the outcome “Committed”: it goes on the campaign's commitments, to follow up."),
+    )
+    commitment_due = forms.DateField(label=_("By when?"), required=False, widget=DATE_WIDGET)
     idempotency_key = form_key_field()
 
     def clean_happened_on(self):

@@ -41,6 +41,7 @@ def campaign_detail(request, slug: str, campaign_slug: str):
     campaign = get_campaign_for_user(request.user, slug, campaign_slug)
     today = timezone.localdate()
     days_left = (campaign.decision_deadline - today).days if campaign.decision_deadline else None
+    overdue, overdue_count = selectors.overdue_commitments(campaign, today)
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -51,6 +52,8 @@ def campaign_detail(request, slug: str, campaign_slug: str):
             "adopted": selectors.adopted_texts(campaign),
             "days_left": days_left,
             "counts": selectors.plan_counts(campaign, today),
+            "overdue_commitments": overdue,
+            "overdue_commitment_count": overdue_count,
         },
     )
 

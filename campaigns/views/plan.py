@@ -346,6 +346,15 @@ def task_complete(request, slug: str, campaign_slug: str, task_id: int):
                 )
             else:
                 messages.success(request, _("Checked off."))
+            if form.cleaned_data.get("commitment"):
+                messages.info(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>', _("Their commitment is on the campaign's commitments."),
+                        reverse("commitment_list", args=[campaign.coalition.slug, campaign.slug]),
+                        _("Open the commitments"),
+                    ),
+                )
             return redirect(back)
     return render(
         request,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.access import get_campaign_for_user
 from campaigns.models import TextKind
-from campaigns.selectors import adopted_texts, partner_organisations
+from campaigns.selectors import adopted_texts, partner_organisations, public_commitments, public_commitments_summary
 from coalitions.errors import DomainError
 from coalitions.models import Organisation
 from letters import selectors, services
@@ -17,6 +17,7 @@ from letters.access import get_letter_for_user
 from letters.forms import DecisionForm, DeliveryForm, LetterForm, ResponseForm
 from letters.models import Decision, LetterDelivery, LetterPdf, LetterStatus, content_hash
 from letters.preview import letter_preview
+from letters.render import LETTER_DATE_FORMAT, LETTER_DATE_FORMATS
 from letters.versions import version_changes, version_content
 from signatures.models import Petition
 from signatures.selectors import petition_working_title
@@ -104,9 +105,34 @@ def letter_edit(request, slug: str, campaign_slug: str, letter_id: int):
     return _compose(request, letter.campaign, form, letter=letter)
 
 
+def _with_commitments(request, campaign, form: LetterForm) -> LetterForm:
+    """The form as typed, unchecked (it may be half done), with a paragraph quoting the campaign's
+    public commitments added at the end of the body, in the letter's language."""
+    typed = {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+    language = typed.get("language") or campaign.language
+    summary = public_commitments_summary(
+        campaign, language=language, today=timezone.localdate(),
+        day_format=LETTER_DATE_FORMATS.get(language, LETTER_DATE_FORMAT),
+    )
+    body = (typed.get("body") or "").rstrip()
+    if not summary:
+        messages.info(request, _("No commitment of this campaign is marked to be quoted in letters yet."))
+    elif summary in body:
+        messages.info(request, _("The commitments are in the letter already."))
+    else:
+        typed["body"] = f"{body}\n\n{summary}" if body else summary
+    order = [int(pk) for pk in typed.get("cosigners") or [] if str(pk).isdigit()]
+    return _form(campaign, initial=typed, order=order)
+
+
 def _compose(request, campaign, form: LetterForm, letter):
     preview = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "commitments" in request.POST:
+        form = _with_commitments(request, campaign, form)
+    elif request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = _draft_preview(campaign, form, letter)
         else:
@@ -131,6 +157,7 @@ def _compose(request, campaign, form: LetterForm, letter):
         {
             "coalition": campaign.coalition, "campaign": campaign, "form": form, "letter": letter, "preview": preview,
             "has_targets": bool(form.fields["targets"].choices),
+            "commitments_to_quote": public_commitments(campaign).exists(),
         },
     )
 

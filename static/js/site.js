@@ -1,7 +1,18 @@
 // Small enhancements; every page works without them.
 document.documentElement.classList.add("js");
+// A part of a form that matters for one choice only (what a target committed to, for the outcome
+// "Committed") hides for the others, unless something is typed in it.
+const showWhen = () => document.querySelectorAll("[data-shown-when]").forEach((part) => {
+  const [name, value] = part.dataset.shownWhen.split("=");
+  const choice = part.form && part.form.elements[name];
+  if (!choice) return;
+  const typed = [...part.querySelectorAll("input, textarea")].some((field) => field.value);
+  part.hidden = choice.value !== value && !typed;
+});
+document.addEventListener("DOMContentLoaded", showWhen);
 document.addEventListener("change", (event) => {
   if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  showWhen();
 });
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;

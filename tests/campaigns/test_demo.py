@@ -11,9 +11,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns import demo as campaign_demo
+from campaigns import selectors
 from campaigns.models import (
     Campaign,
     CampaignStatus,
+    Commitment,
+    CommitmentStatus,
     OutreachLog,
     OutreachRole,
     Stance,
@@ -77,7 +80,7 @@ def _leads(campaign: Campaign) -> dict[str, str]:
 def _counts() -> dict[str, int]:
     models = (
         Campaign, TextVersion, TextApproval, Target, TargetOrganisation, StanceAssessment, Task, OutreachLog,
-        AuditEntry, Coalition, Organisation, User,
+        Commitment, AuditEntry, Coalition, Organisation, User,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -140,6 +143,46 @@ def test_ministry_of_labour_moves_from_very_critical_to_constructive_to_a_yes_vo
     assert "Very critical" in history[0][2]
     assert "Constructive" in history[1][2]
     assert "voted yes" in history[2][2]
+
+
+def test_ministry_of_labour_committed_to_vote_yes_at_a_meeting_and_kept_it_on_16_june_2011(seeded):
+    campaign = _historic_india()
+    [commitment] = Commitment.objects.filter(campaign=campaign, target__name="Ministry of Labour and Employment")
+
+    log = commitment.source_log
+    assert log.outcome == "committed" and log.happened_on == date(2011, 5, 18)
+    assert log.task.organisation.acronym == "NDWM"
+    assert commitment.made_on == date(2011, 5, 18) and commitment.due_on == date(2011, 6, 16)
+    assert "votes yes" in commitment.wording
+    assert commitment.status == CommitmentStatus.KEPT and commitment.settled_on == date(2011, 6, 16)
+    assert "voted yes" in commitment.evidence and commitment.evidence_url.startswith("https://www.ilo.org/")
+    assert commitment.public and commitment.status_changed_at.date() == date(2011, 6, 16)
+    summary = selectors.public_commitments_summary(campaign, language="en", today=date(2026, 1, 1))
+    assert summary.startswith("On 18 May 2011, Ministry of Labour and Employment committed to vote yes")
+    assert summary.endswith("It was kept on 16 Jun 2011.")
+
+
+def test_india_partners_own_commitments_were_kept_and_partly_kept(seeded):
+    partners = dict(
+        Commitment.objects.filter(campaign=_historic_india(), partner__isnull=False).values_list(
+            "partner__acronym", "status"
+        )
+    )
+
+    assert partners == {"CFTUI": CommitmentStatus.KEPT, "AREDS": CommitmentStatus.PARTLY_KEPT}
+    kerala = Commitment.objects.get(partner__acronym="CFTUI")
+    assert "5,000 signatures" in kerala.wording and "Kerala" in kerala.wording
+    assert not Commitment.objects.filter(partner__isnull=False, public=True).exists()
+
+
+def test_state_laws_has_an_overdue_commitment_that_reminds_its_organisation(seeded):
+    today = timezone.localdate()
+    [overdue] = Commitment.objects.filter(campaign=_state_laws()).overdue(today)
+
+    assert overdue.organisation.acronym == "AREDS" and overdue.source_log.outcome == "committed"
+    digests = {digest.user.email: digest for digest in reminder_digests(today)}
+    assert [item.commitment for item in digests["areds@demo.example"].commitments] == [overdue]
+    assert all(not digest.commitments for email, digest in digests.items() if email != "areds@demo.example")
 
 
 def test_postcard_campaign_to_the_prime_minister_involves_every_partner(seeded):

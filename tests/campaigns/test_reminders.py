@@ -12,9 +12,10 @@ from django.utils.translation import gettext
 from campaigns.models import CampaignStatus, ReminderDigest, TaskStatus
 from campaigns.reminders import reminder_digest_send, reminder_digests, reminder_digests_send
 from campaigns.tasks import reminders_send
-from coalitions.models import Affiliation, CoalitionRole, Participation
+from coalitions.models import Affiliation, CoalitionRole, Notification, NotificationKind, Participation
+from coalitions.notices import notification_view
 from config.celery import app
-from tests.factories import CampaignFactory, TargetFactory, TaskFactory, person_in
+from tests.factories import CampaignFactory, CommitmentFactory, TargetFactory, TaskFactory, person_in
 
 SITE = "https://coalition.example"
 
@@ -299,8 +300,8 @@ def test_reading_who_to_remind_takes_the_same_queries_for_few_and_many_tasks(
 ):
     for _ in range(3):
         _task(campaign, target, world.member_org, today, assignee=world.member_staff)
-    # One of them reads the scorecards' overdue action points.
-    with django_assert_num_queries(6):
+    # One reads the scorecards' overdue action points, one the overdue commitments.
+    with django_assert_num_queries(7):
         few = reminder_digests(today)
 
     others = [person_in(world.coalition, CoalitionRole.MEMBER) for _ in range(10)]
@@ -308,11 +309,16 @@ def test_reading_who_to_remind_takes_the_same_queries_for_few_and_many_tasks(
         organisation = person.affiliations.get().organisation
         for days in range(-2, 4):
             _task(campaign, target, organisation, today + timedelta(days=days), assignee=person)
-    with django_assert_num_queries(6):
+        CommitmentFactory(
+            campaign=campaign, target=target, organisation=organisation, recorded_by=person,
+            due_on=today - timedelta(days=1),
+        )
+    with django_assert_num_queries(7):
         many = reminder_digests(today)
 
     assert [digest.task_count for digest in few] == [3]
     assert sorted(digest.task_count for digest in many) == [3] + [6] * 10
+    assert sorted(len(digest.commitments) for digest in many) == [0] + [1] * 10
 
 
 # Beat ----------------------------------------------------------------------------------------
@@ -323,3 +329,137 @@ def test_beat_runs_the_reminders_every_hour():
     assert len(entries) == 1
     assert entries[0]["schedule"] == 3600
     assert app.tasks["campaigns.tasks.reminders_send"].name == reminders_send.name
+
+
+# Overdue commitments -------------------------------------------------------------------------
+
+
+def _commitment(campaign, target, organisation, due_on, **fields):
+    return CommitmentFactory(
+        campaign=campaign, target=target, organisation=organisation, due_on=due_on,
+        made_on=due_on - timedelta(days=30), wording="The Ministry will table the bill in the March session", **fields,
+    )
+
+
+def _ledger_link(world, campaign, commitment) -> str:
+    return f"{SITE}/c/{world.coalition.slug}/campaigns/{campaign.slug}/commitments/#commitment-{commitment.pk}"
+
+
+def test_overdue_commitment_reaches_the_person_who_recorded_it_once(world, campaign, target, today, run):
+    commitment = _commitment(campaign, target, world.member_org, today - timedelta(days=2), recorded_by=world.member_staff)
+
+    mailoutbox = run()
+
+    assert [message.to for message in mailoutbox] == [[world.member_staff.email]]
+    message = mailoutbox[0]
+    assert message.subject == "[Coalition] Reminder: 1 commitment is overdue"
+    body = _body(message)
+    assert "COMMITMENTS OVERDUE" in body
+    assert f"- {target.name}: The Ministry will table the bill in the March session" in body
+    assert body.count(_ledger_link(world, campaign, commitment)) == 1
+    assert "as an admin of" not in body
+    assert ReminderDigest.objects.get(user=world.member_staff).task_count == 0
+
+
+def test_overdue_commitment_sits_beside_the_tasks_in_the_same_mail(world, campaign, target, today, run):
+    _task(campaign, target, world.member_org, today, assignee=world.member_staff)
+    _commitment(campaign, target, world.member_org, today - timedelta(days=1), recorded_by=world.member_staff)
+
+    mailoutbox = run()
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "[Coalition] Reminder: 1 campaign task needs you"
+    body = _body(mailoutbox[0])
+    assert body.index("DUE TODAY") < body.index("COMMITMENTS OVERDUE")
+
+
+def test_commitment_whose_recorder_is_not_of_the_organisation_goes_to_its_admins(world, campaign, target, today, run):
+    _commitment(campaign, target, world.member_org, today - timedelta(days=1), recorded_by=world.lead)
+
+    mailoutbox = run()
+
+    assert [message.to for message in mailoutbox] == [[world.org_admin.email]]
+    assert f"It comes to you as an admin of {world.member_org.short_name}, which follows it up." in _body(mailoutbox[0])
+
+
+def test_partners_own_commitment_reaches_that_partner_not_the_lead_who_recorded_it(world, campaign, today, run):
+    _commitment(campaign, None, world.lead_org, today - timedelta(days=1), partner=world.member_org, recorded_by=world.lead)
+
+    mailoutbox = run()
+
+    assert [message.to for message in mailoutbox] == [[world.org_admin.email]]
+    assert f"- {world.member_org.short_name}: The Ministry" in _body(mailoutbox[0])
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"due_days": 0},
+        {"due_days": 5},
+        {"due_days": -3, "status": "kept", "settled_on_days": -1, "evidence": "Tabled."},
+        {"due_days": -3, "status": "broken", "settled_on_days": -1, "evidence": "Not tabled."},
+        {"due_days": -3, "campaign_status": CampaignStatus.WON},
+    ],
+    ids=["due today", "not due yet", "kept", "broken", "campaign won"],
+)
+def test_commitments_not_overdue_and_pending_in_a_live_campaign_remind_nobody(world, campaign, target, today, run, fields):
+    if "campaign_status" in fields:
+        campaign.status = fields["campaign_status"]
+        campaign.save()
+    extra = {}
+    if "status" in fields:
+        extra = {
+            "status": fields["status"], "settled_on": today + timedelta(days=fields["settled_on_days"]),
+            "evidence": fields["evidence"],
+        }
+    _commitment(campaign, target, world.member_org, today + timedelta(days=fields["due_days"]), recorded_by=world.member_staff, **extra)
+
+    assert run() == []
+    assert not Notification.objects.exists()
+
+
+def test_commitment_followed_up_by_an_organisation_now_observing_reminds_nobody(world, campaign, target, today, run):
+    _commitment(campaign, target, world.member_org, today - timedelta(days=1), recorded_by=world.member_staff)
+    Participation.objects.filter(coalition=world.coalition, organisation=world.member_org).update(
+        role=CoalitionRole.OBSERVER
+    )
+
+    assert run() == []
+
+
+@pytest.mark.parametrize("preference", ["immediately", "daily"])
+def test_overdue_commitment_becomes_one_notification_and_no_second_mail(
+    world, campaign, target, today, run, django_capture_on_commit_callbacks, preference
+):
+    world.member_staff.notification_mail = preference
+    world.member_staff.save()
+    commitment = _commitment(campaign, target, world.member_org, today - timedelta(days=1), recorded_by=world.member_staff)
+
+    mailoutbox = run()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder_digests_send(today=today + timedelta(days=1))
+
+    [notification] = Notification.objects.filter(user=world.member_staff)
+    assert notification.kind == NotificationKind.COMMITMENT_OVERDUE
+    assert notification.url.endswith(f"/commitments/#commitment-{commitment.pk}")
+    # One digest each day, each listing it once; the notification is never mailed on its own.
+    assert len(mailoutbox) == 2
+    assert all(_body(message).count(f"#commitment-{commitment.pk}") == 1 for message in mailoutbox)
+    assert "Since your last mail" not in _body(mailoutbox[1])
+    with translation.override("en"):
+        assert notification_view(notification).text.startswith("Commitment overdue since ")
+
+
+def test_commitment_reminder_is_written_in_the_language_of_its_reader(world, campaign, target, today, run):
+    world.member_staff.language = "fr"
+    world.member_staff.save()
+    due = today - timedelta(days=40)
+    _commitment(campaign, target, world.member_org, due, recorded_by=world.member_staff)
+
+    body = _body(run()[0])
+
+    with translation.override("fr"):
+        assert gettext("COMMITMENTS OVERDUE") in body
+        assert gettext("Due %(due)s · %(campaign)s") % {"due": date_format(due, "DATE_FORMAT"), "campaign": campaign.title} in body
+    with translation.override("en"):
+        assert date_format(due, "DATE_FORMAT") not in body
