@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
 from coalitions.models import Affiliation, Coalition, CoalitionRole, Organisation, Participation, User
+from coalitions.voting import VOTERS
 
 from .models import (
     DUE_SOON_DAYS,
@@ -339,8 +340,9 @@ def agenda_of_person(user: User, today: date) -> Agenda:
 
 def texts_awaiting_vote(user: User) -> list[TextVersion]:
     """Pending wordings in the person's coalitions that one of their voting organisations has not approved."""
+    voting_for = Affiliation.objects.filter(VOTERS, user=user).values("organisation_id")
     unvoted = (
-        Participation.objects.filter(coalition=OuterRef("campaign__coalition"), organisation__affiliations__user=user)
+        Participation.objects.filter(coalition=OuterRef("campaign__coalition"), organisation_id__in=voting_for)
         .exclude(role=CoalitionRole.OBSERVER)
         .exclude(Exists(TextApproval.objects.filter(version=OuterRef(OuterRef("pk")), organisation=OuterRef("organisation"))))
     )

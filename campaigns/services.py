@@ -1,8 +1,8 @@
 """Every change to campaigns, shared texts, targets and the outreach plan happens here."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -26,6 +26,7 @@ from coalitions.models import (
     hash_token,
 )
 from coalitions.notices import Notice
+from coalitions.voting import Count, Method, Position, count
 
 from .models import (
     DUPLICATE_CONTACT_DAYS,
@@ -60,8 +61,14 @@ def _acting(by: User, coalition: Coalition, organisation: Organisation | None = 
 
 
 def _own_organisation(access: CoalitionAccess, organisation: Organisation) -> None:
-    """Votes and assessments speak for one of the person's own organisations, even for a lead."""
+    """Proposals and assessments speak for one of the person's own organisations, even for a lead."""
     if organisation.pk not in access.acting_organisation_ids:
+        raise PermissionDenied
+
+
+def _voter_for(access: CoalitionAccess, organisation: Organisation) -> None:
+    """Votes are cast by the people the organisation lets vote for it (coalitions/voting.py)."""
+    if not access.may_vote_for(organisation.pk):
         raise PermissionDenied
 
 
@@ -114,29 +121,23 @@ def campaign_update(*, campaign: Campaign, by: User, **fields) -> Campaign:
 # Shared message, ask and solution ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Tally:
-    approving: frozenset[int]
-    eligible: frozenset[int]
-    rule: str
-
-    @property
-    def needed(self) -> int:
-        if self.rule == AdoptionRule.MAJORITY:
-            count = len(self.eligible) // 2 + 1
-        else:
-            count = len(self.eligible)
-        # A lead may not adopt a text alone, whatever the coalition's size.
-        return max(count, 2)
-
-    @property
-    def agreed(self) -> bool:
-        return len(self.approving) >= self.needed and (
-            self.rule == AdoptionRule.MAJORITY or self.eligible <= self.approving
-        )
+# An adoption rule is one of the coalition's voting methods: "all" is unanimity of every partner,
+# "a majority" a majority with no quorum of its own.
+ADOPTION_METHODS = {
+    AdoptionRule.ALL: (Method.UNANIMITY, Fraction(1)),
+    AdoptionRule.MAJORITY: (Method.MAJORITY, Fraction(0)),
+}
 
 
-def text_tally(version: TextVersion) -> Tally:
+def text_count(*, approving, eligible: frozenset[int], rule: str) -> Count:
+    """Where a wording stands under the coalition's rule, counted like any decision."""
+    method, quorum = ADOPTION_METHODS.get(rule, ADOPTION_METHODS[AdoptionRule.ALL])
+    return count(
+        method=method, eligible=eligible, positions=dict.fromkeys(approving, Position.FOR), quorum_share=quorum
+    )
+
+
+def text_tally(version: TextVersion) -> Count:
     """Votes that count now: one per organisation taking part as lead or member."""
     coalition = version.campaign.coalition
     eligible = frozenset(
@@ -144,8 +145,8 @@ def text_tally(version: TextVersion) -> Tally:
         .exclude(role=CoalitionRole.OBSERVER)
         .values_list("organisation_id", flat=True)
     )
-    approving = frozenset(version.approvals.values_list("organisation_id", flat=True)) & eligible
-    return Tally(approving=approving, eligible=eligible, rule=coalition.adoption_rule)
+    approving = version.approvals.values_list("organisation_id", flat=True)
+    return text_count(approving=approving, eligible=eligible, rule=coalition.adoption_rule)
 
 
 @transaction.atomic
@@ -164,7 +165,9 @@ def text_propose(
     version = TextVersion.objects.create(
         campaign=campaign, kind=kind, number=number, body=body, note=note.strip(), proposed_by=by, organisation=organisation
     )
-    TextApproval.objects.create(version=version, organisation=organisation, approved_by=by)
+    # Someone who may not vote for the organisation proposes for it all the same; its vote waits.
+    if access.may_vote_for(organisation.pk):
+        TextApproval.objects.create(version=version, organisation=organisation, approved_by=by)
     _record(campaign, by, "text.proposed", kind=kind, number=number, organisation=organisation.short_name)
     _adopt_if_agreed(version, by)
     return version
@@ -173,13 +176,13 @@ def text_propose(
 @transaction.atomic
 def text_approve(*, version: TextVersion, by: User, organisation: Organisation) -> TextVersion:
     access = _acting(by, version.campaign.coalition)
-    _own_organisation(access, organisation)
+    _voter_for(access, organisation)
     locked = TextVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != TextStatus.PENDING:
         raise DomainError(_("This wording is no longer waiting for approval."))
     version.status = locked.status
     if TextApproval.objects.filter(version=version, organisation=organisation).exists():
-        if text_tally(version).agreed:
+        if text_tally(version).passes:
             # Enough votes without a new one: an organisation left, became an observer, or the
             # rule was eased since the last vote. A repeated yes confirms the adoption.
             _adopt_if_agreed(version, by)
@@ -213,7 +216,7 @@ def _refuse_repeated_wording(campaign: Campaign, kind: str, body: str) -> None:
 
 
 def _adopt_if_agreed(version: TextVersion, by: User) -> None:
-    if not text_tally(version).agreed:
+    if not text_tally(version).passes:
         return
     now = timezone.now()
     TextVersion.objects.filter(campaign=version.campaign, kind=version.kind, status=TextStatus.ADOPTED).update(
