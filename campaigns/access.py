@@ -4,7 +4,7 @@ from django.http import Http404
 
 from coalitions.access import Need, get_coalition_for_user
 
-from .models import Campaign, Target, Task, TextVersion
+from .models import Campaign, Decision, Target, Task, TextVersion
 
 
 def get_campaign_for_user(user, coalition_slug: str, campaign_slug: str, need: Need = "view") -> Campaign:
@@ -44,3 +44,20 @@ def get_text_version_for_user(
         raise Http404
     version.campaign = campaign
     return version
+
+
+def get_decision_for_user(user, coalition_slug: str, decision_id: int, need: Need = "view") -> Decision:
+    """A decision of the coalition, whether of the whole coalition or of one of its campaigns."""
+    coalition = get_coalition_for_user(user, coalition_slug, need=need)
+    decision = (
+        Decision.objects.filter(coalition=coalition, pk=decision_id)
+        .select_related("campaign", "organisation", "proposed_by", "winning_option")
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    decision.coalition = coalition
+    if decision.campaign is not None:
+        decision.campaign.coalition = coalition
+    decision.access = coalition.access
+    return decision

@@ -12,8 +12,12 @@ from coalitions.voting import VOTERS
 
 from .models import (
     DUE_SOON_DAYS,
+    Ballot,
     Campaign,
     CampaignStatus,
+    Decision,
+    DecisionStatus,
+    Delegation,
     DueState,
     OutreachLog,
     OutreachRole,
@@ -410,4 +414,39 @@ def coalition_work(coalition: Coalition, today: date) -> CoalitionWork:
         past=[c for c in campaigns if c.status not in LIVE_CAMPAIGN_STATUSES],
         due=due[:COALITION_DUE_LIMIT],
         due_more=len(due) > COALITION_DUE_LIMIT,
+    )
+
+
+# Decisions -----------------------------------------------------------------------------------
+
+
+def decisions_of_coalition(coalition: Coalition, campaign: Campaign | None = None) -> tuple[list, list]:
+    """Open decisions, nearest deadline first, and closed ones, latest first; with a campaign, only its own."""
+    decisions = (
+        Decision.objects.filter(coalition=coalition)
+        .select_related("campaign", "organisation")
+        .annotate(ballot_count=Count("ballots"))
+    )
+    if campaign is not None:
+        decisions = decisions.filter(campaign=campaign)
+    decisions = list(decisions)
+    open_ = sorted((d for d in decisions if d.is_open), key=lambda d: (d.deadline, d.pk))
+    closed = sorted((d for d in decisions if not d.is_open), key=lambda d: d.closed_at or d.proposed_at, reverse=True)
+    return open_, closed
+
+
+def decisions_awaiting_vote(user: User) -> list[Decision]:
+    """Open decisions in which an organisation the person votes for has neither voted nor handed its vote on."""
+    voting_for = Affiliation.objects.filter(VOTERS, user=user).values("organisation_id")
+    unvoted = (
+        Participation.objects.filter(coalition=OuterRef("coalition"), organisation_id__in=voting_for)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .exclude(Exists(Ballot.objects.filter(decision=OuterRef(OuterRef("pk")), organisation=OuterRef("organisation"))))
+        .exclude(Exists(Delegation.objects.filter(decision=OuterRef(OuterRef("pk")), organisation=OuterRef("organisation"))))
+    )
+    return list(
+        Decision.objects.filter(status=DecisionStatus.OPEN)
+        .filter(Exists(unvoted))
+        .select_related("coalition", "campaign", "organisation")
+        .order_by("deadline", "pk")
     )

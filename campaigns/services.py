@@ -80,7 +80,7 @@ def _require_partner(coalition: Coalition, organisation: Organisation) -> None:
         raise DomainError(_("%(organisation)s is not a member of this coalition.") % {"organisation": organisation})
 
 
-def _record(campaign: Campaign, by: User, action: str, topics=(), notices=(), **data) -> None:
+def _record(campaign: Campaign, by: User | None, action: str, topics=(), notices=(), **data) -> None:
     audit_record(
         coalition=campaign.coalition, actor=by, action=action, data={"campaign": campaign.title, **data},
         topics=[f"campaign:{campaign.pk}", *topics], notices=notices,
@@ -155,6 +155,17 @@ def text_propose(
 ) -> TextVersion:
     access = _acting(by, campaign.coalition)
     _own_organisation(access, organisation)
+    # Someone who may not vote for the organisation proposes for it all the same; its vote waits.
+    approvals = {organisation.pk: by} if access.may_vote_for(organisation.pk) else {}
+    return text_add(campaign=campaign, by=by, organisation=organisation, kind=kind, body=body, note=note, approvals=approvals)
+
+
+def text_add(
+    *, campaign: Campaign, by: User | None, organisation: Organisation, kind: str, body: str, note: str = "",
+    approvals: dict[int, User | None],
+) -> TextVersion:
+    """A new wording with the votes it comes with (organisation → who cast it), from a proposal or
+    from a decision that passed; the callers have checked who may do it."""
     body = body.strip()
     if not body:
         raise DomainError(_("Please write the proposed wording."))
@@ -165,9 +176,10 @@ def text_propose(
     version = TextVersion.objects.create(
         campaign=campaign, kind=kind, number=number, body=body, note=note.strip(), proposed_by=by, organisation=organisation
     )
-    # Someone who may not vote for the organisation proposes for it all the same; its vote waits.
-    if access.may_vote_for(organisation.pk):
-        TextApproval.objects.create(version=version, organisation=organisation, approved_by=by)
+    TextApproval.objects.bulk_create(
+        TextApproval(version=version, organisation_id=organisation_id, approved_by=voter)
+        for organisation_id, voter in approvals.items()
+    )
     _record(campaign, by, "text.proposed", kind=kind, number=number, organisation=organisation.short_name)
     _adopt_if_agreed(version, by)
     return version
@@ -385,6 +397,18 @@ def task_plan(
         tasks, logs = contact_overlaps(target=target, organisation=organisation, around=due_on)
         if tasks or logs:
             raise ContactOverlap(tasks, logs)
+    return task_add(
+        campaign=campaign, by=by, target=target, organisation=organisation, channel=channel, due_on=due_on,
+        assignee=assignee, notes=notes, follow_up_of=follow_up_of,
+    )
+
+
+def task_add(
+    *, campaign: Campaign, by: User | None, target: Target, organisation: Organisation, channel: str, due_on: date,
+    assignee: User | None = None, notes: str = "", follow_up_of: Task | None = None,
+) -> Task:
+    """The one way a task enters the plan, from the planning form or from a decision that passed;
+    the callers have checked who may do it."""
     task = Task.objects.create(
         campaign=campaign, target=target, organisation=organisation, assignee=assignee, channel=channel,
         due_on=due_on, notes=notes.strip(), created_by=by, follow_up_of=follow_up_of,
