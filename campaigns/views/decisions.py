@@ -19,8 +19,8 @@ from campaigns.forms.decisions import BallotForm, CommentForm, DecisionProposeFo
 from campaigns.models import Ballot, Campaign, DecisionStatus, Target
 from coalitions.access import get_coalition_for_user
 from coalitions.errors import DomainError
-from coalitions.models import Organisation
-from coalitions.voting import position_label
+from coalitions.models import Organisation, OrganisationKind
+from coalitions.voting import Method, position_label
 
 
 def _detail_url(decision) -> str:
@@ -142,8 +142,26 @@ def _page(request, decision, **forms):
             "comment_form": forms.get("comment") or CommentForm(access=access),
             "winner": next((c for c in counts if decision.winning_option_id == c.option.pk), None),
             "closed": decision.status != DecisionStatus.OPEN,
+            "method_label": Method(decision.method).label if decision.method in Method.values else decision.method,
+            "caucus_labels": [str(OrganisationKind(kind).label) for kind in decision.caucus_kinds if kind in OrganisationKind.values],
+            "outcome_url": _outcome_url(decision),
         },
     )
+
+
+def _outcome_url(decision) -> str:
+    """Where what the decision opened lives."""
+    kind, _sep, pk = decision.outcome_ref.partition(":")
+    if not pk or decision.campaign is None:
+        return ""
+    args = [decision.coalition.slug, decision.campaign.slug]
+    if kind == "task":
+        return reverse("task_edit", args=[*args, int(pk)])
+    if kind == "text":
+        return reverse("campaign_texts", args=args) + f"#version-{pk}"
+    if kind == "letter":
+        return reverse("letter_detail", args=[*args, int(pk)])
+    return ""
 
 
 @login_required
