@@ -180,4 +180,4 @@ def test_home_query_count_does_not_grow_with_coalitions(db, coalitions, django_a
     assert len(response.context["decisions"]) == coalitions
     [letters] = response.context["sections"]
     assert len(letters["items"]) == coalitions
-    assert len(response.context["activity"]) == 2 * coalitions
+    assert len(response.context["activity"]) == 3 * coalitions
