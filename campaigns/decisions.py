@@ -596,9 +596,9 @@ def decision_reminders_send(*, now: datetime | None = None) -> int:
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             decision = (
-                Decision.objects.select_for_update(skip_locked=True)
+                Decision.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk=pk, status=DecisionStatus.OPEN)
-                .select_related("coalition", "campaign")
+                .select_related("coalition")
                 .first()
             )
             if decision is not None:
