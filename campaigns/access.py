@@ -4,7 +4,7 @@ from django.http import Http404
 
 from coalitions.access import CoalitionAccess, Need, get_coalition_for_user
 
-from .models import Campaign, Commitment, Target, Task, TextVersion
+from .models import Campaign, Commitment, Decision, Target, Task, TextVersion
 
 
 def get_campaign_for_user(user, coalition_slug: str, campaign_slug: str, need: Need = "view") -> Campaign:
@@ -64,3 +64,20 @@ def may_change_commitment(access: CoalitionAccess, commitment: Commitment) -> bo
     if access.is_lead:
         return True
     return bool({commitment.organisation_id, commitment.partner_id} & access.acting_organisation_ids)
+
+
+def get_decision_for_user(user, coalition_slug: str, decision_id: int, need: Need = "view") -> Decision:
+    """A decision of the coalition, whether of the whole coalition or of one of its campaigns."""
+    coalition = get_coalition_for_user(user, coalition_slug, need=need)
+    decision = (
+        Decision.objects.filter(coalition=coalition, pk=decision_id)
+        .select_related("campaign", "organisation", "proposed_by", "winning_option")
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    decision.coalition = coalition
+    if decision.campaign is not None:
+        decision.campaign.coalition = coalition
+    decision.access = coalition.access
+    return decision

@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy
 
 from coalitions.audit import register_audit_actions
 
-from .models import CampaignStatus, Channel, CommitmentStatus, Outcome, OutreachRole, Stance, TaskStatus, TextKind
+from .models import (
+    CampaignStatus,
+    Channel,
+    CommitmentStatus,
+    DecisionStatus,
+    Outcome,
+    OutreachRole,
+    Stance,
+    TaskStatus,
+    TextKind,
+)
 
 
 def _label(choices, value) -> str:
@@ -75,6 +85,29 @@ COMMITMENT_STATUS_SENTENCES = {
 }
 
 
+VOTED_SENTENCES = {
+    ("consent", "for"): gettext_lazy("%(organisation)s consents to option %(option)s of “%(question)s” (%(actor)s)."),
+    ("consent", "abstain"): gettext_lazy("%(organisation)s stands aside on option %(option)s of “%(question)s” (%(actor)s)."),
+    ("consent", "against"): gettext_lazy("%(organisation)s objects to option %(option)s of “%(question)s” (%(actor)s)."),
+    ("vote", "for"): gettext_lazy("%(organisation)s voted for option %(option)s of “%(question)s” (%(actor)s)."),
+    ("vote", "abstain"): gettext_lazy("%(organisation)s abstained on option %(option)s of “%(question)s” (%(actor)s)."),
+    ("vote", "against"): gettext_lazy("%(organisation)s voted against option %(option)s of “%(question)s” (%(actor)s)."),
+}
+CLOSED_SENTENCES = {
+    DecisionStatus.PASSED: gettext_lazy("Decided: “%(question)s” passed with option %(option)s."),
+    DecisionStatus.REJECTED: gettext_lazy("“%(question)s” did not pass."),
+    DecisionStatus.NO_QUORUM: gettext_lazy("“%(question)s” did not pass: not enough organisations voted."),
+}
+
+
+def _voted(d: dict) -> str:
+    if "position" not in d:
+        # The results are hidden until the vote closes: only that the organisation voted.
+        return _("%(organisation)s voted on “%(question)s” (%(actor)s).") % d
+    family = "consent" if d.get("method") == "consent" else "vote"
+    return _per_kind({key[1]: value for key, value in VOTED_SENTENCES.items() if key[0] == family}, d["position"], d)
+
+
 def _per_kind(sentences: dict, value: str, d: dict) -> str:
     # An entry written with a kind that no longer exists still reads, in the first kind's words.
     return str(sentences.get(value) or next(iter(sentences.values()))) % d
@@ -109,5 +142,17 @@ register_audit_actions(
         % {**d, "due": _day(d["due"])},
         "commitment.updated": lambda d: _("%(actor)s changed the commitment of %(made_by)s.") % d,
         "commitment.status_changed": lambda d: _per_kind(COMMITMENT_STATUS_SENTENCES, d["new"], {**d, "on": _day(d["on"])}),
+        "decision.proposed": lambda d: _("%(actor)s (%(organisation)s) asks the coalition to decide: “%(question)s”.") % d,
+        "decision.voted": _voted,
+        "decision.vote_changed": lambda d: _("%(organisation)s changed its vote on “%(question)s” (%(actor)s).") % d,
+        "decision.option_revised": lambda d: _(
+            "%(actor)s revised option %(old)s of “%(question)s” as option %(new)s: the organisations that had voted on it vote again."
+        ) % d,
+        "decision.delegated": lambda d: _("%(organisation)s handed its vote on “%(question)s” to %(to)s (%(actor)s).") % d,
+        "decision.delegation_revoked": lambda d: _("%(organisation)s took back its vote on “%(question)s” from %(to)s (%(actor)s).") % d,
+        "decision.extended": lambda d: _("%(actor)s extended the deadline of “%(question)s”: %(reason)s") % d,
+        "decision.withdrawn": lambda d: _("%(actor)s withdrew the decision “%(question)s”.") % d,
+        "decision.commented": lambda d: _("%(actor)s (%(organisation)s) commented on “%(question)s”.") % d,
+        "decision.closed": lambda d: _per_kind(CLOSED_SENTENCES, d["status"], d),
     }
 )

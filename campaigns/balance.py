@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalitions.balance import Side, count_by_organisation, in_period, on_days, register_contribution
 
-from .models import OutreachLog, OutreachRole, TargetOrganisation, Task, TaskStatus, TextApproval, TextVersion
+from .models import Ballot, Decision, OutreachLog, OutreachRole, TargetOrganisation, Task, TaskStatus, TextApproval, TextVersion
 
 
 def tasks_done(coalition, start, end) -> dict[int, int]:
@@ -51,6 +51,15 @@ def text_votes(coalition, start, end) -> dict[int, int]:
     )
 
 
+def decisions_proposed(coalition, start, end) -> dict[int, int]:
+    return count_by_organisation(Decision.objects.filter(in_period("proposed_at", start, end), coalition=coalition))
+
+
+def decision_votes(coalition, start, end) -> dict[int, int]:
+    # A vote handed to another organisation still counts for the one whose vote it is.
+    return count_by_organisation(Ballot.objects.filter(in_period("cast_at", start, end), decision__coalition=coalition))
+
+
 register_contribution(
     key="tasks_done", label=_("Tasks done"), side=Side.WORK, count=tasks_done,
     note=_("Tasks checked off in the period, counted for the organisation whose task it was."),
@@ -71,6 +80,14 @@ register_contribution(
     note=_("Wordings of a campaign's message, ask or solution proposed in the period."),
 )
 register_contribution(
+    key="decisions_proposed", label=_("Decisions proposed"), side=Side.DECIDE, count=decisions_proposed,
+    note=_("Decisions put to the coalition or one of its campaigns in the period."),
+)
+register_contribution(
     key="votes", label=_("Votes cast"), side=Side.DECIDE, count=text_votes,
     note=_("Approvals of another organisation's wording given in the period."),
+)
+register_contribution(
+    key="votes", label=_("Votes cast"), side=Side.DECIDE, count=decision_votes,
+    note=_("Votes on decisions first cast in the period, counted for the organisation whose vote it is."),
 )

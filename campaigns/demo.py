@@ -16,14 +16,16 @@ from django.utils import timezone
 
 from coalitions import demo as coalition_demo
 from coalitions.models import Coalition, CoalitionRole, Organisation, OrganisationKind, User
+from coalitions.voting import Method, Position
 
-from . import services
+from . import decisions, services
 from .models import (
     Campaign,
     CampaignStatus,
     Channel,
     Commitment,
     CommitmentStatus,
+    DecisionComment,
     Outcome,
     OutreachLog,
     OutreachRole,
@@ -747,6 +749,8 @@ def _pamusab() -> None:
         note="Position commune à adopter avant toute lettre ou rencontre avec les ministères.",
     )
 
+    _cam_decision(campaign, day)
+
     vice_president = _target(
         campaign, "rmcs", lead="rmcs", supporters=("spt",),
         name="Deuxième vice-président de la République", kind=TargetKind.MINISTER,
@@ -848,6 +852,60 @@ def _pamusab() -> None:
         campaign, "rmcs", assembly, "sts", Channel.MEETING, day(9), planned_on=day(-10),
         notes="Demander une audition par la commission de la santé.",
     )
+
+
+def _cam_decision(campaign: Campaign, day) -> None:
+    """The platform decided its position on the CAM by consent: the union objected to the first
+    wording, with its reasons; the revised wording passed with the consent of all three."""
+    coalition = campaign.coalition
+
+    def at(offset: int, hour: int = 10) -> datetime:
+        return _at(day(offset), hour)
+
+    decision = decisions.decision_propose(
+        coalition=coalition, campaign=campaign, by=_user("rmcs"), organisation=_organisation("rmcs"),
+        question="Quelle position commune la plateforme défend-elle sur la carte d'assistance médicale (CAM) ?",
+        background=(
+            "La réforme de la CAM est en préparation à la direction générale de la protection sociale. Mutuelles, ONG et "
+            "syndicat doivent parler d'une seule voix avant toute lettre ou rencontre avec les ministères."
+        ),
+        options=[
+            "La plateforme demande que la CAM soit remplacée par l'adhésion des titulaires aux mutuelles communautaires "
+            "de santé."
+        ],
+        deadline=at(-9, 18), method=Method.CONSENT, quorum_percent=100, now=at(-16),
+    )
+    first = decision.options.get()
+    decisions.decision_vote(
+        decision=decision, by=_user("spt"), organisation=_organisation("spt"), option=first, position=Position.FOR,
+        now=at(-15),
+    )
+    decisions.decision_vote(
+        decision=decision, by=_user("sts"), organisation=_organisation("sts"), option=first, position=Position.AGAINST,
+        reasons=(
+            "Supprimer la CAM laisserait sans couverture, pendant la transition, des milliers de ménages pauvres que "
+            "soignent nos membres. Nous soutenons le libre choix d'une mutuelle, pas la fin de la CAM."
+        ),
+        now=at(-14),
+    )
+    decisions.decision_comment(
+        decision=decision, by=_user("wsm"), organisation=_organisation("wsm"),
+        body="Les bailleurs suivront une position qui protège les ménages pendant la transition.",
+    )
+    revised = decisions.decision_option_revise(
+        option=first, by=_user("rmcs"), now=at(-13),
+        wording=(
+            "La plateforme demande que chaque titulaire de la CAM puisse adhérer à une mutuelle communautaire de santé "
+            "de son choix, et que l'État verse à la mutuelle la part qu'il consacre à la CAM pour cette personne."
+        ),
+    )
+    for offset, login in ((-13, "rmcs"), (-12, "sts"), (-11, "spt")):
+        decisions.decision_vote(
+            decision=decision, by=_user(login), organisation=_organisation(login), option=revised, position=Position.FOR,
+            now=at(offset),
+        )
+    decisions.decision_close(decision=decision, now=at(-9, 18))
+    DecisionComment.objects.filter(decision=decision).update(created_at=at(-14, 16))
 
 
 # Bangladesh: equal pay -----------------------------------------------------------------------

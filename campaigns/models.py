@@ -401,3 +401,146 @@ class ReminderDigest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_reminder_digest_per_day")]
+
+
+# Decisions -----------------------------------------------------------------------------------
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", _("Open for votes")
+    PASSED = "passed", _("Passed")
+    REJECTED = "rejected", _("Not passed")
+    NO_QUORUM = "no_quorum", _("Not enough organisations voted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class OutcomeAction(models.TextChoices):
+    NONE = "none", _("Nothing more: the outcome is recorded")
+    TASK = "task", _("A task in the outreach plan")
+    TEXT = "text", _("A proposal of the message, ask or solution, in the words of the option that passed")
+    LETTER = "letter", _("A draft letter, in the words of the option that passed")
+
+
+class Decision(models.Model):
+    """A question an organisation puts to the coalition, or to one of its campaigns, by a deadline.
+
+    Counted by coalitions.voting, one vote per organisation; what it opens when it passes is said
+    beforehand (`outcome_action` and its `outcome_params`)."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="decisions")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions")
+    question = models.CharField(_("question"), max_length=300)
+    background = models.TextField(_("background"), max_length=5000, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(_("how it is decided"), max_length=16)
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum"), default=50, validators=[MaxValueValidator(100)],
+        help_text=_("The share of member organisations that must vote, in per cent."),
+    )
+    deadline = models.DateTimeField(_("deadline"))
+    results_hidden = models.BooleanField(_("hide the results until the vote closes"), default=False)
+    # Kinds of organisation (coalitions OrganisationKind) of which at least one must support.
+    caucus_kinds = models.JSONField(_("kinds of organisation that must each support it"), default=list, blank=True)
+    status = models.CharField(max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    winning_option = models.ForeignKey(
+        "DecisionOption", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome_action = models.CharField(
+        _("when it passes, open"), max_length=16, choices=OutcomeAction.choices, default=OutcomeAction.NONE
+    )
+    outcome_params = models.JSONField(default=dict, blank=True)
+    # What the outcome opened ("task:12", "text:4", "letter:3"), for the link on the page.
+    outcome_ref = models.CharField(max_length=40, blank=True)
+    reminded_two_days_at = models.DateTimeField(null=True, blank=True)
+    reminded_one_day_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "deadline"], name="decision_open_deadline")]
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DecisionStatus.OPEN
+
+    def is_past_deadline(self, now) -> bool:
+        return now >= self.deadline
+
+
+class DecisionOption(models.Model):
+    """One wording put to the vote; a revision replaces it, and the ballots on it are void."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="options")
+    number = models.PositiveIntegerField()
+    wording = models.TextField(_("option"), max_length=2000)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "number"], name="decision_option_number_unique")]
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}#{self.number}"
+
+
+class Ballot(models.Model):
+    """An organisation's one vote on a decision: a position on one option, changeable until the deadline."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="ballots")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    option = models.ForeignKey(DecisionOption, on_delete=models.CASCADE, related_name="ballots")
+    position = models.CharField(_("position"), max_length=16)
+    reasons = models.TextField(_("reasons"), max_length=3000, blank=True)
+    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Cast by the organisation the vote was handed to, for this decision only.
+    delegated_to = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cast_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "organisation"], name="one_ballot_per_org")]
+        ordering = ["cast_at", "pk"]
+
+
+class Delegation(models.Model):
+    """An organisation hands its vote on one decision to another; recorded, shown, revocable."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="delegations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    to_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "organisation"], name="one_delegation_per_org")]
+
+
+class DeadlineExtension(AppendOnlyModel):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="extensions")
+    old_deadline = models.DateTimeField()
+    new_deadline = models.DateTimeField()
+    reason = models.CharField(_("why"), max_length=500)
+    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    extended_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["extended_at", "pk"]
+
+
+class DecisionComment(models.Model):
+    """Members and observers alike say what they think; observers never vote."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("comment"), max_length=3000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

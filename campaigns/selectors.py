@@ -11,13 +11,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from coalitions.models import Affiliation, Coalition, CoalitionRole, Organisation, Participation, User
+from coalitions.voting import VOTERS
 
 from .models import (
     DUE_SOON_DAYS,
+    Ballot,
     Campaign,
     CampaignStatus,
     Commitment,
     CommitmentStatus,
+    Decision,
+    DecisionStatus,
+    Delegation,
     DueState,
     OutreachLog,
     OutreachRole,
@@ -344,8 +349,9 @@ def agenda_of_person(user: User, today: date) -> Agenda:
 
 def texts_awaiting_vote(user: User) -> list[TextVersion]:
     """Pending wordings in the person's coalitions that one of their voting organisations has not approved."""
+    voting_for = Affiliation.objects.filter(VOTERS, user=user).values("organisation_id")
     unvoted = (
-        Participation.objects.filter(coalition=OuterRef("campaign__coalition"), organisation__affiliations__user=user)
+        Participation.objects.filter(coalition=OuterRef("campaign__coalition"), organisation_id__in=voting_for)
         .exclude(role=CoalitionRole.OBSERVER)
         .exclude(Exists(TextApproval.objects.filter(version=OuterRef(OuterRef("pk")), organisation=OuterRef("organisation"))))
     )
@@ -502,4 +508,39 @@ def partner_commitment_tally(coalition: Coalition) -> list[dict]:
         .values("partner_id", "partner__name", "partner__acronym")
         .annotate(total=Count("pk"), **counted)
         .order_by("partner__name")
+    )
+
+
+# Decisions -----------------------------------------------------------------------------------
+
+
+def decisions_of_coalition(coalition: Coalition, campaign: Campaign | None = None) -> tuple[list, list]:
+    """Open decisions, nearest deadline first, and closed ones, latest first; with a campaign, only its own."""
+    decisions = (
+        Decision.objects.filter(coalition=coalition)
+        .select_related("campaign", "organisation")
+        .annotate(ballot_count=Count("ballots"))
+    )
+    if campaign is not None:
+        decisions = decisions.filter(campaign=campaign)
+    decisions = list(decisions)
+    open_ = sorted((d for d in decisions if d.is_open), key=lambda d: (d.deadline, d.pk))
+    closed = sorted((d for d in decisions if not d.is_open), key=lambda d: d.closed_at or d.proposed_at, reverse=True)
+    return open_, closed
+
+
+def decisions_awaiting_vote(user: User) -> list[Decision]:
+    """Open decisions in which an organisation the person votes for has neither voted nor handed its vote on."""
+    voting_for = Affiliation.objects.filter(VOTERS, user=user).values("organisation_id")
+    unvoted = (
+        Participation.objects.filter(coalition=OuterRef("coalition"), organisation_id__in=voting_for)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .exclude(Exists(Ballot.objects.filter(decision=OuterRef(OuterRef("pk")), organisation=OuterRef("organisation"))))
+        .exclude(Exists(Delegation.objects.filter(decision=OuterRef(OuterRef("pk")), organisation=OuterRef("organisation"))))
+    )
+    return list(
+        Decision.objects.filter(status=DecisionStatus.OPEN)
+        .filter(Exists(unvoted))
+        .select_related("coalition", "campaign", "organisation")
+        .order_by("deadline", "pk")
     )

@@ -1,8 +1,8 @@
 """Every change to campaigns, shared texts, targets and the outreach plan happens here."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -27,6 +27,7 @@ from coalitions.models import (
     hash_token,
 )
 from coalitions.notices import Notice
+from coalitions.voting import Count, Method, Position, count
 
 from .access import may_change_commitment
 from .models import (
@@ -65,8 +66,14 @@ def _acting(by: User, coalition: Coalition, organisation: Organisation | None = 
 
 
 def _own_organisation(access: CoalitionAccess, organisation: Organisation) -> None:
-    """Votes and assessments speak for one of the person's own organisations, even for a lead."""
+    """Proposals and assessments speak for one of the person's own organisations, even for a lead."""
     if organisation.pk not in access.acting_organisation_ids:
+        raise PermissionDenied
+
+
+def _voter_for(access: CoalitionAccess, organisation: Organisation) -> None:
+    """Votes are cast by the people the organisation lets vote for it (coalitions/voting.py)."""
+    if not access.may_vote_for(organisation.pk):
         raise PermissionDenied
 
 
@@ -78,7 +85,7 @@ def _require_partner(coalition: Coalition, organisation: Organisation) -> None:
         raise DomainError(_("%(organisation)s is not a member of this coalition.") % {"organisation": organisation})
 
 
-def _record(campaign: Campaign, by: User, action: str, topics=(), notices=(), **data) -> None:
+def _record(campaign: Campaign, by: User | None, action: str, topics=(), notices=(), **data) -> None:
     audit_record(
         coalition=campaign.coalition, actor=by, action=action, data={"campaign": campaign.title, **data},
         topics=[f"campaign:{campaign.pk}", *topics], notices=notices,
@@ -119,29 +126,23 @@ def campaign_update(*, campaign: Campaign, by: User, **fields) -> Campaign:
 # Shared message, ask and solution ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Tally:
-    approving: frozenset[int]
-    eligible: frozenset[int]
-    rule: str
-
-    @property
-    def needed(self) -> int:
-        if self.rule == AdoptionRule.MAJORITY:
-            count = len(self.eligible) // 2 + 1
-        else:
-            count = len(self.eligible)
-        # A lead may not adopt a text alone, whatever the coalition's size.
-        return max(count, 2)
-
-    @property
-    def agreed(self) -> bool:
-        return len(self.approving) >= self.needed and (
-            self.rule == AdoptionRule.MAJORITY or self.eligible <= self.approving
-        )
+# An adoption rule is one of the coalition's voting methods: "all" is unanimity of every partner,
+# "a majority" a majority with no quorum of its own.
+ADOPTION_METHODS = {
+    AdoptionRule.ALL: (Method.UNANIMITY, Fraction(1)),
+    AdoptionRule.MAJORITY: (Method.MAJORITY, Fraction(0)),
+}
 
 
-def text_tally(version: TextVersion) -> Tally:
+def text_count(*, approving, eligible: frozenset[int], rule: str) -> Count:
+    """Where a wording stands under the coalition's rule, counted like any decision."""
+    method, quorum = ADOPTION_METHODS.get(rule, ADOPTION_METHODS[AdoptionRule.ALL])
+    return count(
+        method=method, eligible=eligible, positions=dict.fromkeys(approving, Position.FOR), quorum_share=quorum
+    )
+
+
+def text_tally(version: TextVersion) -> Count:
     """Votes that count now: one per organisation taking part as lead or member."""
     coalition = version.campaign.coalition
     eligible = frozenset(
@@ -149,8 +150,8 @@ def text_tally(version: TextVersion) -> Tally:
         .exclude(role=CoalitionRole.OBSERVER)
         .values_list("organisation_id", flat=True)
     )
-    approving = frozenset(version.approvals.values_list("organisation_id", flat=True)) & eligible
-    return Tally(approving=approving, eligible=eligible, rule=coalition.adoption_rule)
+    approving = version.approvals.values_list("organisation_id", flat=True)
+    return text_count(approving=approving, eligible=eligible, rule=coalition.adoption_rule)
 
 
 @transaction.atomic
@@ -159,6 +160,17 @@ def text_propose(
 ) -> TextVersion:
     access = _acting(by, campaign.coalition)
     _own_organisation(access, organisation)
+    # Someone who may not vote for the organisation proposes for it all the same; its vote waits.
+    approvals = {organisation.pk: by} if access.may_vote_for(organisation.pk) else {}
+    return text_add(campaign=campaign, by=by, organisation=organisation, kind=kind, body=body, note=note, approvals=approvals)
+
+
+def text_add(
+    *, campaign: Campaign, by: User | None, organisation: Organisation, kind: str, body: str, note: str = "",
+    approvals: dict[int, User | None],
+) -> TextVersion:
+    """A new wording with the votes it comes with (organisation → who cast it), from a proposal or
+    from a decision that passed; the callers have checked who may do it."""
     body = body.strip()
     if not body:
         raise DomainError(_("Please write the proposed wording."))
@@ -169,7 +181,10 @@ def text_propose(
     version = TextVersion.objects.create(
         campaign=campaign, kind=kind, number=number, body=body, note=note.strip(), proposed_by=by, organisation=organisation
     )
-    TextApproval.objects.create(version=version, organisation=organisation, approved_by=by)
+    TextApproval.objects.bulk_create(
+        TextApproval(version=version, organisation_id=organisation_id, approved_by=voter)
+        for organisation_id, voter in approvals.items()
+    )
     _record(campaign, by, "text.proposed", kind=kind, number=number, organisation=organisation.short_name)
     _adopt_if_agreed(version, by)
     return version
@@ -178,13 +193,13 @@ def text_propose(
 @transaction.atomic
 def text_approve(*, version: TextVersion, by: User, organisation: Organisation) -> TextVersion:
     access = _acting(by, version.campaign.coalition)
-    _own_organisation(access, organisation)
+    _voter_for(access, organisation)
     locked = TextVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != TextStatus.PENDING:
         raise DomainError(_("This wording is no longer waiting for approval."))
     version.status = locked.status
     if TextApproval.objects.filter(version=version, organisation=organisation).exists():
-        if text_tally(version).agreed:
+        if text_tally(version).passes:
             # Enough votes without a new one: an organisation left, became an observer, or the
             # rule was eased since the last vote. A repeated yes confirms the adoption.
             _adopt_if_agreed(version, by)
@@ -218,7 +233,7 @@ def _refuse_repeated_wording(campaign: Campaign, kind: str, body: str) -> None:
 
 
 def _adopt_if_agreed(version: TextVersion, by: User) -> None:
-    if not text_tally(version).agreed:
+    if not text_tally(version).passes:
         return
     now = timezone.now()
     TextVersion.objects.filter(campaign=version.campaign, kind=version.kind, status=TextStatus.ADOPTED).update(
@@ -387,6 +402,18 @@ def task_plan(
         tasks, logs = contact_overlaps(target=target, organisation=organisation, around=due_on)
         if tasks or logs:
             raise ContactOverlap(tasks, logs)
+    return task_add(
+        campaign=campaign, by=by, target=target, organisation=organisation, channel=channel, due_on=due_on,
+        assignee=assignee, notes=notes, follow_up_of=follow_up_of,
+    )
+
+
+def task_add(
+    *, campaign: Campaign, by: User | None, target: Target, organisation: Organisation, channel: str, due_on: date,
+    assignee: User | None = None, notes: str = "", follow_up_of: Task | None = None,
+) -> Task:
+    """The one way a task enters the plan, from the planning form or from a decision that passed;
+    the callers have checked who may do it."""
     task = Task.objects.create(
         campaign=campaign, target=target, organisation=organisation, assignee=assignee, channel=channel,
         due_on=due_on, notes=notes.strip(), created_by=by, follow_up_of=follow_up_of,

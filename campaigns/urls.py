@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, campaigns, commitments, imports, plan, targets, texts
+from .views import calendar, campaigns, commitments, decisions, imports, plan, targets, texts
 
 app_urls = [
     path("", campaigns.campaign_list, name="campaign_list"),
@@ -10,6 +10,7 @@ app_urls = [
     path("<slug:campaign_slug>/texts/", texts.campaign_texts, name="campaign_texts"),
     path("<slug:campaign_slug>/texts/<int:version_id>/approve/", texts.text_approve, name="text_approve"),
     path("<slug:campaign_slug>/texts/<int:version_id>/withdraw/", texts.text_withdraw, name="text_withdraw"),
+    path("<slug:campaign_slug>/decisions/", decisions.campaign_decisions, name="campaign_decisions"),
     path("<slug:campaign_slug>/targets/", targets.target_list, name="target_list"),
     path("<slug:campaign_slug>/targets/new/", targets.target_create, name="target_create"),
     path("<slug:campaign_slug>/targets/<int:target_id>/", targets.target_detail, name="target_detail"),
@@ -43,6 +44,19 @@ app_urls = [
         "<slug:campaign_slug>/commitments/<int:commitment_id>/status/", commitments.commitment_status,
         name="commitment_status",
     ),
+]
+
+decision_urls = [
+    path("", decisions.decision_list, name="decision_list"),
+    path("new/", decisions.decision_propose, name="decision_propose"),
+    path("<int:decision_id>/", decisions.decision_detail, name="decision_detail"),
+    path("<int:decision_id>/vote/", decisions.decision_vote, name="decision_vote"),
+    path("<int:decision_id>/options/<int:option_id>/revise/", decisions.decision_option_revise, name="decision_option_revise"),
+    path("<int:decision_id>/delegate/", decisions.decision_delegate, name="decision_delegate"),
+    path("<int:decision_id>/delegate/revoke/", decisions.decision_delegation_revoke, name="decision_delegation_revoke"),
+    path("<int:decision_id>/extend/", decisions.decision_extend, name="decision_extend"),
+    path("<int:decision_id>/withdraw/", decisions.decision_withdraw, name="decision_withdraw"),
+    path("<int:decision_id>/comment/", decisions.decision_comment, name="decision_comment"),
 ]
 
 calendar_urls = [

@@ -14,6 +14,7 @@ from django.db.models import Exists
 from django.http import Http404
 
 from .models import Affiliation, AffiliationRole, Coalition, CoalitionRole, Organisation, Participation
+from .voting import may_vote_for
 
 Need = Literal["view", "act", "lead"]
 
@@ -30,6 +31,8 @@ class CoalitionAccess:
     role: CoalitionRole
     participations: tuple[Participation, ...]
     admin_organisation_ids: frozenset[int]
+    # The person's lead and member organisations whose votes they may cast (coalitions/voting.py).
+    voter_organisation_ids: frozenset[int] = frozenset()
 
     @property
     def is_lead(self) -> bool:
@@ -55,11 +58,20 @@ class CoalitionAccess:
     def is_admin_of(self, organisation_id: int) -> bool:
         return organisation_id in self.admin_organisation_ids
 
+    def may_vote_for(self, organisation_id: int) -> bool:
+        """Votes speak for one of the person's own organisations, even for a lead."""
+        return organisation_id in self.voter_organisation_ids
+
 
 def coalition_access(user, coalition: Coalition) -> CoalitionAccess | None:
     if not user.is_authenticated or not user.is_active:
         return None
-    affiliations = dict(Affiliation.objects.filter(user=user).values_list("organisation_id", "role"))
+    affiliations = {
+        organisation_id: (role, may_vote)
+        for organisation_id, role, may_vote in Affiliation.objects.filter(user=user).values_list(
+            "organisation_id", "role", "may_vote"
+        )
+    }
     if not affiliations:
         return None
     participations = tuple(
@@ -70,16 +82,27 @@ def coalition_access(user, coalition: Coalition) -> CoalitionAccess | None:
     return _access_through(affiliations, participations)
 
 
-def _access_through(affiliations: dict[int, str], participations: tuple[Participation, ...]) -> CoalitionAccess | None:
-    """A person's access from their organisations' roles (`affiliations`) and those of the
-    coalition's participations that are theirs."""
+def _access_through(
+    affiliations: dict[int, tuple[str, bool]], participations: tuple[Participation, ...]
+) -> CoalitionAccess | None:
+    """A person's access from their organisations' roles and vote rights (`affiliations`) and those
+    of the coalition's participations that are theirs."""
     if not participations:
         return None
     role = max((CoalitionRole(p.role) for p in participations), key=ROLE_RANK.__getitem__)
     admin_ids = frozenset(
-        p.organisation_id for p in participations if affiliations[p.organisation_id] == AffiliationRole.ADMIN
+        p.organisation_id for p in participations if affiliations[p.organisation_id][0] == AffiliationRole.ADMIN
     )
-    return CoalitionAccess(role=role, participations=participations, admin_organisation_ids=admin_ids)
+    voter_ids = frozenset(
+        p.organisation_id
+        for p in participations
+        if p.role != CoalitionRole.OBSERVER and may_vote_for(
+            role=affiliations[p.organisation_id][0], may_vote=affiliations[p.organisation_id][1]
+        )
+    )
+    return CoalitionAccess(
+        role=role, participations=participations, admin_organisation_ids=admin_ids, voter_organisation_ids=voter_ids
+    )
 
 
 def check_coalition_access(user, coalition: Coalition, need: Need) -> CoalitionAccess:
@@ -102,11 +125,13 @@ def _checked(access: CoalitionAccess | None, coalition: Coalition, need: Need, h
 def coalition_access_of_people(users, coalition: Coalition, need: Need) -> dict[int, CoalitionAccess | None]:
     """`check_coalition_access` for many people at once, in a few queries whatever their number:
     each person's access, or None where the check would refuse them."""
-    affiliations: dict[int, dict[int, str]] = {user.pk: {} for user in users if user.is_authenticated and user.is_active}
-    for user_id, organisation_id, role in Affiliation.objects.filter(user_id__in=list(affiliations)).values_list(
-        "user_id", "organisation_id", "role"
-    ):
-        affiliations[user_id][organisation_id] = role
+    affiliations: dict[int, dict[int, tuple[str, bool]]] = {
+        user.pk: {} for user in users if user.is_authenticated and user.is_active
+    }
+    for user_id, organisation_id, role, may_vote in Affiliation.objects.filter(
+        user_id__in=list(affiliations)
+    ).values_list("user_id", "organisation_id", "role", "may_vote"):
+        affiliations[user_id][organisation_id] = (role, may_vote)
     organisation_ids = {organisation_id for theirs in affiliations.values() for organisation_id in theirs}
     # In the order coalition_access reads them, for each person's share of them.
     participations = {

@@ -12,6 +12,7 @@ from .images import logo_validate
 from .imports import MAX_FILE_BYTES
 from .models import AffiliationRole, Coalition, CoalitionRole, Organisation, User
 from .timezones import DEFAULT_TIME_ZONE, time_zone_choices
+from .voting import Method
 
 
 class CsvUploadForm(forms.Form):
@@ -178,12 +179,24 @@ class CoalitionCreateForm(forms.ModelForm):
 class CoalitionSettingsForm(KeepTimeZoneMixin, forms.ModelForm):
     class Meta:
         model = Coalition
-        fields = ["name", "description", "language", "timezone", "adoption_rule", "require_mfa_for_leads"]
+        fields = [
+            "name", "description", "language", "timezone", "adoption_rule", "require_mfa_for_leads",
+            "decision_methods", "decision_results_hidden", "decision_delegation",
+        ]
 
     timezone = TimeZoneField(
         label=_("Default time zone"), required=False,
         help_text=_("Where most of its people live; each person still sees times in their own zone."),
     )
+    decision_methods = forms.MultipleChoiceField(
+        label=_("How decisions may be taken"), choices=Method.choices, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Whoever proposes a decision chooses one of these. One vote per organisation; observers never vote."),
+        required=False,
+    )
+
+    def clean_decision_methods(self) -> list[str]:
+        # A decision needs some method: with none ticked, the coalition keeps the ones it had.
+        return self.cleaned_data["decision_methods"] or self.instance.decision_methods
 
 
 class CoalitionInviteForm(forms.Form):

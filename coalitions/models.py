@@ -153,6 +153,8 @@ class Affiliation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="affiliations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations")
     role = models.CharField(_("role"), max_length=16, choices=AffiliationRole.choices, default=AffiliationRole.STAFF)
+    # Admins always vote for their organisation; staff only once an admin authorised them (coalitions/voting.py).
+    may_vote = models.BooleanField(_("may cast the organisation's votes"), default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,6 +174,10 @@ class AdoptionRule(models.TextChoices):
     MAJORITY = "majority", _("A majority of member and lead organisations approve")
 
 
+def all_decision_methods() -> list[str]:
+    return ["consent", "majority", "unanimity"]
+
+
 class Coalition(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name for links"), max_length=60, unique=True)
@@ -189,6 +195,15 @@ class Coalition(models.Model):
     adoption_rule = models.CharField(
         _("how shared texts are adopted"), max_length=16, choices=AdoptionRule.choices, default=AdoptionRule.ALL,
         help_text=_("One vote per organisation; observers never count; at least two organisations must approve."),
+    )
+    # Which of coalitions.voting.Method a decision may use; the proposer chooses among them.
+    decision_methods = models.JSONField(_("how decisions may be taken"), default=all_decision_methods)
+    decision_results_hidden = models.BooleanField(
+        _("a decision may hide its results until the vote closes"), default=True,
+        help_text=_("So that the first votes of the largest partners do not sway the others."),
+    )
+    decision_delegation = models.BooleanField(
+        _("an organisation may hand its vote on a decision to another"), default=True
     )
     last_event_seq = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -354,6 +369,8 @@ class NotificationKind(models.TextChoices):
     SCORECARD_OPEN = "scorecard_open", _("Scorecard to fill in")
     ACTION_POINT_GIVEN = "action_point_given", _("Action point given")
     COMMITMENT_OVERDUE = "commitment_overdue", _("Commitment overdue")
+    VOTE_REQUESTED = "vote_requested", _("Vote asked")
+    DECISION_CLOSED = "decision_closed", _("Decided")
 
 
 # What the daily reminder mail lists by itself: never mailed on its own, nor again among the notifications.

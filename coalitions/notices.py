@@ -148,6 +148,12 @@ def notification_text(notification: Notification, actor: str = "") -> str:
         if data.get("personal"):
             return _("%(actor)s gave you a task in %(campaign)s: %(target)s, due %(due)s.") % data
         return _("%(actor)s gave %(organisation)s a task in %(campaign)s: %(target)s, due %(due)s.") % data
+    if kind == NotificationKind.VOTE_REQUESTED:
+        return _("Your organisation is asked to vote: “%(question)s” (proposed by %(organisation)s).") % data
+    if kind == NotificationKind.DECISION_CLOSED:
+        if data.get("status") == "passed":
+            return _("Decided: “%(question)s” passed.") % data
+        return _("“%(question)s” did not pass.") % data
     if kind == NotificationKind.APPROVAL_REQUESTED:
         return _("%(organisation)s is asked to approve “%(letter)s”, version %(number)s (%(campaign)s).") % data
     if kind == NotificationKind.SCORECARD_OPEN:

@@ -148,6 +148,15 @@ def staff_role_change(*, affiliation: Affiliation, by: User, role: str) -> Affil
 
 
 @transaction.atomic
+def staff_vote_set(*, affiliation: Affiliation, by: User, may_vote: bool) -> Affiliation:
+    """An admin lets one of the organisation's staff cast its votes, or stops them."""
+    _require_org_admin(organisation=affiliation.organisation, user=by)
+    affiliation.may_vote = may_vote
+    affiliation.save(update_fields=["may_vote"])
+    return affiliation
+
+
+@transaction.atomic
 def staff_remove(*, affiliation: Affiliation, by: User) -> None:
     if affiliation.user_id != by.pk:
         _require_org_admin(organisation=affiliation.organisation, user=by)
@@ -208,8 +217,17 @@ def coalition_update(
     require_mfa_for_leads: bool,
     adoption_rule: str | None = None,
     timezone: str | None = None,
+    decision_methods: list[str] | None = None,
+    decision_results_hidden: bool | None = None,
+    decision_delegation: bool | None = None,
 ) -> Coalition:
     check_coalition_access(by, coalition, "lead")
+    if decision_methods is not None:
+        coalition.decision_methods = list(decision_methods)
+    if decision_results_hidden is not None:
+        coalition.decision_results_hidden = decision_results_hidden
+    if decision_delegation is not None:
+        coalition.decision_delegation = decision_delegation
     coalition.timezone = timezone or coalition.timezone
     coalition.name = name
     coalition.description = description
@@ -217,7 +235,10 @@ def coalition_update(
     coalition.require_mfa_for_leads = require_mfa_for_leads
     coalition.adoption_rule = adoption_rule or coalition.adoption_rule
     coalition.save(
-        update_fields=["name", "description", "language", "require_mfa_for_leads", "adoption_rule", "timezone"]
+        update_fields=[
+            "name", "description", "language", "require_mfa_for_leads", "adoption_rule", "timezone",
+            "decision_methods", "decision_results_hidden", "decision_delegation",
+        ]
     )
     audit_record(coalition=coalition, actor=by, action="coalition.updated")
     return coalition

@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:organisation_id>/logo.png", views.organisation_logo, name="organisation_logo"),
     path("organisations/<int:organisation_id>/people/<int:affiliation_id>/role/", views.staff_role, name="staff_role"),
+    path("organisations/<int:organisation_id>/people/<int:affiliation_id>/vote/", views.staff_vote, name="staff_vote"),
     path("organisations/<int:organisation_id>/people/<int:affiliation_id>/remove/", views.staff_remove, name="staff_remove"),
     path("join/<str:token>/", views.staff_invitation, name="staff_invitation"),
     path("invitations/<str:token>/", views.coalition_invitation, name="coalition_invitation"),

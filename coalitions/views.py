@@ -145,6 +145,14 @@ def staff_role(request, organisation_id: int, affiliation_id: int):
 
 @login_required
 @require_POST
+def staff_vote(request, organisation_id: int, affiliation_id: int):
+    affiliation = _affiliation_for_admin(request, organisation_id, affiliation_id)
+    services.staff_vote_set(affiliation=affiliation, by=request.user, may_vote=request.POST.get("may_vote") == "1")
+    return redirect("organisation_detail", organisation_id)
+
+
+@login_required
+@require_POST
 def staff_remove(request, organisation_id: int, affiliation_id: int):
     affiliation = _affiliation_for_admin(request, organisation_id, affiliation_id)
     try:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("c/<slug:slug>/campaigns/", include(campaign_urls.app_urls)),
+    path("c/<slug:slug>/decisions/", include(campaign_urls.decision_urls)),
     path("c/<slug:slug>/campaigns/<slug:campaign_slug>/petitions/", include("signatures.lead_urls")),
     path("c/<slug:slug>/campaigns/<slug:campaign_slug>/letters/", include(letter_urls.campaign_urls)),
     path("c/<slug:slug>/campaigns/<slug:campaign_slug>/discussion/", include("messaging.urls")),

@@ -7,6 +7,8 @@ class LettersConfig(AppConfig):
     verbose_name = _("Jointly signed letters")
 
     def ready(self):
+        from campaigns.decisions import register_outcome_opener
+        from campaigns.models import OutcomeAction
         from campaigns.views.home import register_home_section
 
         from . import (
@@ -15,5 +17,7 @@ class LettersConfig(AppConfig):
             tasks,  # noqa: F401  (registers the render task wherever the outbox hands it to Celery)
         )
         from .selectors import home_section
+        from .services import letter_open_for_decision
 
         register_home_section(home_section)
+        register_outcome_opener(OutcomeAction.LETTER, letter_open_for_decision)

@@ -155,7 +155,28 @@ def _content(
     )
 
 
-def _version_add(*, letter: Letter, by: User, organisation: Organisation, content: dict, note: str) -> LetterVersion:
+def letter_open_for_decision(*, decision, option, supporters, now) -> str:
+    """A coalition decision that passed opens its letter as a draft: the option's words, to the
+    targets the decision named, co-signed by the organisations that supported it. Registered with
+    campaigns.decisions in LettersConfig.ready; the decision's vote stands in for the permission."""
+    campaign = decision.campaign
+    targets = list(Target.objects.filter(campaign=campaign, pk__in=decision.outcome_params["targets"]).order_by("name"))
+    cosigners = [(ballot.organisation, True) for ballot in supporters]
+    content = _content(
+        campaign=campaign, subject=decision.question, body=option.wording, language=campaign.language, place="",
+        on=timezone.localdate(now), targets=targets, cosigners=cosigners,
+    )
+    author = decision.proposed_by
+    letter = Letter.objects.create(campaign=campaign, created_by=author)
+    version = _version_add(letter=letter, by=author, organisation=decision.organisation, content=content, note=decision.question)
+    _record(
+        letter, author, "letter.created", notices=_approvals_asked(letter, version),
+        organisation=decision.organisation.short_name,
+    )
+    return f"letter:{letter.pk}"
+
+
+def _version_add(*, letter: Letter, by: User | None, organisation: Organisation, content: dict, note: str) -> LetterVersion:
     previous = letter.current_version
     sha256 = content_hash(content)
     if previous is not None and previous.sha256 == sha256:
@@ -163,7 +184,7 @@ def _version_add(*, letter: Letter, by: User, organisation: Organisation, conten
     number = (letter.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = LetterVersion.objects.create(
         letter=letter, number=number, content=content, sha256=sha256, note=note.strip(), created_by=by,
-        created_by_name=by.display_name, organisation=organisation,
+        created_by_name=by.display_name if by else "", organisation=organisation,
     )
     letter.current_version = version
     letter.save(update_fields=["current_version"])

@@ -54,6 +54,8 @@ class AffiliationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
     role = AffiliationRole.STAFF
+    # As the migration that brought in the right to vote left every staff member of the time.
+    may_vote = True
 
 
 class CoalitionFactory(factory.django.DjangoModelFactory):

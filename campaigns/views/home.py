@@ -35,6 +35,7 @@ def home(request):
         {
             "agenda": selectors.agenda_of_person(user, timezone.localdate()),
             "votes": selectors.texts_awaiting_vote(user),
+            "decisions": selectors.decisions_awaiting_vote(user),
             "sections": [shown for shown in (section(user) for section in HOME_SECTIONS) if shown],
             "activity": coalition_selectors.recent_activity_of_coalitions(coalitions=coalitions, user=user),
             "coalitions": coalitions,

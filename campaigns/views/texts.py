@@ -29,25 +29,24 @@ def _sections(campaign, access) -> list[selectors.TextSection]:
     for section in sections:
         adopted_body = section.adopted.body if section.adopted else ""
         for version in section.pending:
-            version.tally = services.Tally(
-                approving=frozenset(version.approving_ids) & eligible, eligible=eligible,
-                rule=campaign.coalition.adoption_rule,
+            version.tally = services.text_count(
+                approving=version.approving_ids, eligible=eligible, rule=campaign.coalition.adoption_rule
             )
             version.changes = selectors.text_changes(adopted_body, version.body) if section.adopted else None
-            version.waiting_for = [o for o in partners if o.pk not in version.tally.approving]
+            version.waiting_for = [o for o in partners if o.pk not in version.tally.support]
             version.not_counting = [a for a in version.approvals.all() if a.organisation_id not in eligible]
             voted = {approval.organisation_id for approval in version.approvals.all()}
             version.speaks_for = [
                 p.organisation for p in access.participations
-                if p.organisation_id in access.acting_organisation_ids and p.organisation_id not in voted
+                if access.may_vote_for(p.organisation_id) and p.organisation_id not in voted
             ]
             version.may_withdraw = access.can_act and (
                 access.is_lead or version.organisation_id in access.acting_organisation_ids
             )
             # The coalition changed since the last vote (an organisation left, or the rule was
             # eased): enough organisations agree, and any partner may confirm the adoption.
-            version.ready = version.tally.agreed
-            version.confirm_as = next(iter(sorted(voted & access.acting_organisation_ids)), None)
+            version.ready = version.tally.passes
+            version.confirm_as = next(iter(sorted(voted & access.voter_organisation_ids)), None)
     return sections
 
 

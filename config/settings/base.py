@@ -189,6 +189,9 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, so that a digest missed while the worker was down goes out later the same day;
     # the task itself sends each person at most one a day.
     "reminders-send": {"task": "campaigns.tasks.reminders_send", "schedule": 3600},
+    # A decision closes within a minute of its deadline; its reminders within ten minutes of theirs.
+    "decisions-close": {"task": "campaigns.tasks.decisions_close", "schedule": 60},
+    "decision-reminders": {"task": "campaigns.tasks.decision_reminders", "schedule": 600},
     # Public counts are at most a few seconds behind the confirmations; the nightly recount
     # repairs any drift (an erasure racing the batch, a restored backup).
     "signatures-count": {"task": "signatures.tasks.tallies_add_confirmed", "schedule": 2},

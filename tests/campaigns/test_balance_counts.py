@@ -109,3 +109,28 @@ def test_a_period_in_the_readers_zone_moves_what_falls_in_it(world, campaign):
 
     assert figures(world, MARCH, key="tasks_done")[world.member_org] == 0
     assert figures(world, kolkata, key="tasks_done")[world.member_org] == 1
+
+
+def test_decisions_proposed_and_their_votes_count_in_the_period_beside_the_text_votes(world, campaign):
+    from campaigns.models import Ballot, Decision, DecisionOption
+
+    def decision(organisation, at):
+        made = Decision.objects.create(
+            coalition=world.coalition, campaign=campaign, question="Do we back the CAM card?", organisation=organisation,
+            proposed_at=at, method="consent", quorum_percent=50, deadline=AFTER,
+        )
+        return made, DecisionOption.objects.create(decision=made, number=1, wording="Yes, with conditions")
+
+    inside, option = decision(world.member_org, INSIDE)
+    Ballot.objects.create(decision=inside, option=option, organisation=world.member_org, position="for", cast_at=INSIDE)
+    Ballot.objects.create(decision=inside, option=option, organisation=world.lead_org, position="for", cast_at=AFTER)
+    earlier, option = decision(world.lead_org, BEFORE)
+    Ballot.objects.create(decision=earlier, option=option, organisation=world.lead_org, position="for", cast_at=LAST_MINUTE)
+    version = TextVersionFactory(campaign=campaign, organisation=world.member_org, proposed_at=BEFORE)
+    TextApprovalFactory(version=version, organisation=world.lead_org, approved_at=INSIDE)
+
+    counted = figures(world)
+
+    assert (counted[world.member_org]["decisions_proposed"], counted[world.member_org]["votes"]) == (1, 1)
+    # One vote on a decision and one on a text: one column, summed.
+    assert (counted[world.lead_org]["decisions_proposed"], counted[world.lead_org]["votes"]) == (0, 2)

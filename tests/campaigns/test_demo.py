@@ -388,3 +388,21 @@ def test_readme_lists_every_demo_login():
 
     assert set(campaign_demo.BANGLADESH_PEOPLE) <= set(coalition_demo.PEOPLE)
     assert listed == set(coalition_demo.PEOPLE)
+
+
+def test_pamusab_decided_its_cam_position_by_consent_after_the_unions_objection(seeded):
+    from campaigns.models import Decision, DecisionStatus
+
+    decision = Decision.objects.get(campaign=_cam())
+    first, revised = decision.options.order_by("number")
+    closed = AuditEntry.objects.get(coalition=decision.coalition, action="decision.closed")
+
+    assert decision.method == "consent" and decision.status == DecisionStatus.PASSED
+    assert first.superseded_by == revised and decision.winning_option == revised
+    assert set(decision.ballots.values_list("organisation__acronym", "position")) == {
+        ("RMCS", "for"), ("SPT", "for"), ("STS", "for"),
+    }
+    objection = AuditEntry.objects.get(coalition=decision.coalition, action="decision.voted", data__position="against")
+    assert objection.data["organisation"] == "STS"
+    assert {vote["organisation"] for vote in closed.data["votes"]} == PAMUSAB_PARTNERS
+    assert decision.comments.get().organisation.acronym == "WSM"

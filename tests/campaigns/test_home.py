@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from campaigns import decisions as decision_services
 from campaigns import services
 from campaigns.models import CampaignStatus, TaskStatus
 from coalitions.audit import audit_record
@@ -158,6 +159,10 @@ def _person_with_work_in(count: int):
             campaign=campaign, by=lead, organisation=partner, subject="Decent work", body="Dear Minister,",
             language="en", place="Delhi", on=today, targets=[target], cosigners=[(partner, True), (own, True)],
         )
+        decision_services.decision_propose(
+            coalition=coalition, by=lead, organisation=partner, question="Meet the minister together?", options=["Yes"],
+            deadline=timezone.now() + timedelta(days=3), method="consent",
+        )
     return person
 
 
@@ -165,13 +170,14 @@ def _person_with_work_in(count: int):
 def test_home_query_count_does_not_grow_with_coalitions(db, coalitions, django_assert_num_queries):
     person = _person_with_work_in(coalitions)
     client = _client(person)
-    # Two of them ask for the partnership's scorecards and action points, with none here.
-    with django_assert_num_queries(14):
+    # Three of them ask for the partnership's scorecards, action points and decisions waiting for a vote.
+    with django_assert_num_queries(15):
         response = client.get(reverse("home"))
     assert len(response.context["coalitions"]) == coalitions
     agenda = response.context["agenda"]
     assert (len(agenda.overdue), len(agenda.today), len(agenda.this_week)) == (coalitions, coalitions, coalitions)
     assert len(response.context["votes"]) == coalitions
+    assert len(response.context["decisions"]) == coalitions
     [letters] = response.context["sections"]
     assert len(letters["items"]) == coalitions
-    assert len(response.context["activity"]) == 2 * coalitions
+    assert len(response.context["activity"]) == 3 * coalitions

@@ -305,7 +305,7 @@ def test_under_majority_the_wording_is_adopted_at_more_than_half(world, campaign
             break
         _approve(version, approver)
         tally = services.text_tally(version)
-        assert (len(tally.approving), tally.needed, len(tally.eligible)) == (count, needed, organisations)
+        assert (len(tally.support), tally.support_needed, len(tally.eligible)) == (count, needed, organisations)
         assert _status(version) == (TextStatus.ADOPTED if count >= needed else TextStatus.PENDING)
 
     assert _status(version) == TextStatus.ADOPTED
@@ -363,7 +363,7 @@ def test_a_lead_cannot_adopt_alone_even_as_the_only_organisation_that_votes(worl
     again = _client(world.lead).post(_version_url("text_approve", world, version), follow=True)
 
     tally = services.text_tally(version)
-    assert (len(tally.approving), tally.needed, len(tally.eligible), tally.agreed) == (1, 2, 1, False)
+    assert (len(tally.support), tally.support_needed, len(tally.eligible), tally.passes) == (1, 2, 1, False)
     assert _status(version) == TextStatus.PENDING and _state(world) == before
     assert f"{world.lead_org} has already approved this wording." in _messages(again)
     assert "Approved by 1 of the 2 needed" in again.content.decode()
@@ -478,7 +478,7 @@ def test_an_organisation_that_left_no_longer_counts(world, campaign):
     coalition_services.coalition_leave(coalition=world.coalition, organisation=_org(partner), by=partner)
 
     tally = services.text_tally(version)
-    assert (len(tally.approving), tally.needed, tally.agreed) == (1, 2, False)
+    assert (len(tally.support), tally.support_needed, tally.passes) == (1, 2, False)
     page = _client(world.lead).get(_page_url(world, campaign)).content.decode()
     assert "Approved by 1 of the 2 needed" in page and "No longer counted" in page
 
@@ -495,7 +495,7 @@ def test_an_organisation_that_became_observer_no_longer_counts_nor_votes(world, 
     coalition_services.participation_role_change(participation=participation, by=world.lead, role=CoalitionRole.OBSERVER)
 
     tally = services.text_tally(version)
-    assert (len(tally.approving), tally.needed, len(tally.eligible)) == (1, 2, 3)
+    assert (len(tally.support), tally.support_needed, len(tally.eligible)) == (1, 2, 3)
     assert _client(demoted).post(_version_url("text_approve", world, version)).status_code == 403
 
     _approve(version, world.member_staff)

@@ -86,7 +86,7 @@ def db_snapshot() -> dict:
             CoalitionInvitation.objects.values_list("pk", "email", "revoked_at", "accepted_at")
         ),
         "staff invitations": sorted(StaffInvitation.objects.values_list("pk", "email", "revoked_at", "accepted_at")),
-        "affiliations": sorted(Affiliation.objects.values_list("pk", "organisation_id", "user_id", "role")),
+        "affiliations": sorted(Affiliation.objects.values_list("pk", "organisation_id", "user_id", "role", "may_vote")),
         "coalitions": sorted(
             Coalition.objects.values_list("pk", "name", "description", "language", "require_mfa_for_leads")
         ),

@@ -67,7 +67,7 @@ def test_columns_come_work_first_then_deciding_as_the_apps_registered_them():
     assert [(column.key, column.side) for column in balance_columns()] == [
         ("tasks_done", Side.WORK), ("outreach_logged", Side.WORK), ("targets_led", Side.WORK),
         ("letters_cosigned", Side.WORK), ("scorecard_answers", Side.DECIDE), ("texts_proposed", Side.DECIDE),
-        ("votes", Side.DECIDE),
+        ("decisions_proposed", Side.DECIDE), ("votes", Side.DECIDE),
     ]
 
 
@@ -252,8 +252,8 @@ def test_the_page_costs_the_same_queries_for_5_or_50_organisations(world, size, 
     _coalition_of(world, size)
     client = _client(world.member_staff)
 
-    # Session, person, the access check (3), the organisations, then one per registered count (7).
-    with django_assert_num_queries(13):
+    # Session, person, the access check (3), the organisations, then one per registered count (9).
+    with django_assert_num_queries(15):
         response = client.get(_url(world))
 
     assert len(response.context["balance"].rows) == size

@@ -53,9 +53,9 @@ def test_language_switch_does_not_redirect_off_site(user, client_for):
 
 # Query counts --------------------------------------------------------------------------------
 
-# Session, user, coalitions and their counts, organisations, invitations, agenda, votes, letters,
+# Session, user, coalitions and their counts, organisations, invitations, agenda, votes, decisions, letters,
 # scorecards waiting for scores, action points, activity.
-DASHBOARD_QUERIES = 12
+DASHBOARD_QUERIES = 13
 # The organisations page; leads also get the invitations not yet accepted.
 COALITION_PAGE_QUERIES = {"lead": 11, "org_admin": 10, "observer": 10}
 

@@ -141,6 +141,11 @@ def _colleague_removed(targets, user, mailoutbox):
     assert not Affiliation.objects.filter(pk=targets.colleague.pk).exists()
 
 
+def _colleague_stops_voting(targets, user, mailoutbox):
+    targets.colleague.refresh_from_db()
+    assert not targets.colleague.may_vote
+
+
 def _invitation_id(targets: Targets) -> int:
     return targets.invitation.pk
 
@@ -196,6 +201,7 @@ EXPECTED = {
     "organisation_logo GET":             (LOGIN,   HIDDEN,  OK,      OK,          OK,       OK,   HIDDEN),
     "staff_role POST":                   (LOGIN,   HIDDEN,  HIDDEN,  DENIED,      DONE,     HIDDEN, HIDDEN),
     "staff_remove POST":                 (LOGIN,   HIDDEN,  HIDDEN,  DENIED,      DONE,     HIDDEN, HIDDEN),
+    "staff_vote POST":                   (LOGIN,   HIDDEN,  HIDDEN,  DENIED,      DONE,     HIDDEN, HIDDEN),
     # An import may hold contact details: only the person who uploaded it reaches it.
     "import_job GET":                    (LOGIN,   HIDDEN,  HIDDEN,  HIDDEN,      HIDDEN,   OK,   HIDDEN),
     "import_status GET":                 (LOGIN,   HIDDEN,  HIDDEN,  HIDDEN,      HIDDEN,   OK,   HIDDEN),
@@ -255,6 +261,10 @@ CASES = [
         data=lambda targets, user: {"role": "admin"}, effect=_colleague_promoted,
     ),
     Case("staff_remove", "POST", _org("staff_remove", _colleague_id), effect=_colleague_removed),
+    Case(
+        "staff_vote", "POST", _org("staff_vote", _colleague_id),
+        data=lambda targets, user: {"may_vote": "0"}, effect=_colleague_stops_voting,
+    ),
     Case("import_job", "GET", _slug("import_job", _import_job_id)),
     Case("import_status", "GET", _slug("import_status", _import_job_id)),
     Case("import_confirm", "POST", _slug("import_confirm", _import_job_id), effect=_import_status_is(ImportStatus.DONE)),
