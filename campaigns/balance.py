@@ -8,7 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from coalitions.balance import Side, count_by_organisation, in_period, on_days, register_contribution
 
-from .models import Ballot, Decision, OutreachLog, OutreachRole, TargetOrganisation, Task, TaskStatus, TextApproval, TextVersion
+from .models import (
+    Ballot,
+    Decision,
+    OutreachLog,
+    OutreachRole,
+    TargetOrganisation,
+    Task,
+    TaskStatus,
+    TextApproval,
+    TextVersion,
+)
 
 
 def tasks_done(coalition, start, end) -> dict[int, int]:
