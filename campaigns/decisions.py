@@ -338,9 +338,13 @@ def decision_option_revise(*, option: DecisionOption, by: User, wording: str, no
         raise DomainError(_("The revised option says the same as before."))
     number = (decision.options.aggregate(n=Max("number"))["n"] or 0) + 1
     revised = DecisionOption.objects.create(decision=decision, number=number, wording=wording, created_at=now)
+    voided = list(Ballot.objects.filter(option=option).select_related("organisation").order_by("organisation__name"))
     option.superseded_by = revised
-    option.save(update_fields=["superseded_by"])
-    voided = list(Ballot.objects.filter(option=option).select_related("organisation"))
+    option.earlier_votes = [
+        {"organisation": ballot.organisation.name, "position": ballot.position, "reasons": ballot.reasons}
+        for ballot in voided
+    ]
+    option.save(update_fields=["superseded_by", "earlier_votes"])
     Ballot.objects.filter(pk__in=[ballot.pk for ballot in voided]).delete()
     _record(
         decision, by, "decision.option_revised",

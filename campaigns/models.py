@@ -479,6 +479,9 @@ class DecisionOption(models.Model):
     number = models.PositiveIntegerField()
     wording = models.TextField(_("option"), max_length=2000)
     superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The void ballots as they stood when the option was revised: an objection's reasons are why
+    # the wording changed, and stay part of the decision's record.
+    earlier_votes = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -80,6 +80,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveIntegerField()),
                 ('wording', models.TextField(max_length=2000, verbose_name='option')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('earlier_votes', models.JSONField(blank=True, default=list, editable=False)),
                 ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='campaigns.decision')),
                 ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='campaigns.decisionoption')),
             ],

@@ -109,6 +109,8 @@ def _page(request, decision, **forms):
     for ballot in ballots:
         ballot.label = position_label(decision.method, ballot.position)
         ballot.counts = ballot.organisation_id in eligible
+    for option in options:
+        option.earlier = [{**vote, "label": position_label(decision.method, vote["position"])} for vote in option.earlier_votes]
     handed = {d.organisation_id for d in delegations}
     ballot_forms = []
     if open_now and access.can_act:

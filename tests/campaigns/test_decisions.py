@@ -254,6 +254,24 @@ def test_a_revised_option_voids_the_votes_on_the_old_wording_and_asks_again(worl
     assert close(decision).status == DecisionStatus.PASSED and decision.winning_option == revised
 
 
+def test_an_objection_stays_on_the_decisions_page_after_the_option_is_revised(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    third = _partner(world)
+    decision = propose(world)
+    vote(decision, third, "against", reasons="The card must stay free for the poorest households.")
+
+    services.decision_option_revise(option=decision.options.get(), by=world.lead, wording="Option one, with free cards")
+
+    client = Client()
+    client.force_login(world.member_staff)
+    page = client.get(reverse("decision_detail", args=[world.coalition.slug, decision.pk])).content.decode()
+    assert "Votes before it was revised" in page
+    assert "The card must stay free for the poorest households." in page
+    assert _org(third).name in page
+
+
 def test_a_member_that_did_not_propose_cannot_revise_or_withdraw(world):
     decision = propose(world)
     before = _state()
