@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coalitions.access import CoalitionAccess, check_coalition_access
+from coalitions.access import CoalitionAccess, check_coalition_access, leads_withheld_for_mfa
 from coalitions.audit import audit_record
 from coalitions.errors import DomainError
 from coalitions.mail import outbox_mail
@@ -26,6 +26,7 @@ from coalitions.models import (
     Affiliation,
     Coalition,
     CoalitionRole,
+    MailPreference,
     NotificationKind,
     Organisation,
     OrganisationKind,
@@ -633,6 +634,13 @@ def _remind(decision: Decision, now: datetime) -> int:
             if handed.get(organisation_id, organisation_id) == affiliation.organisation_id:
                 person, organisations = people.setdefault(affiliation.user_id, (affiliation.user, []))
                 organisations.append(names.get(organisation_id) or str(affiliation.organisation))
+    # Those who asked for no mail are not mailed; nor, where the coalition asks its leads for a
+    # second factor, a lead who has none: the mailbox would be a way around that sign-in.
+    withheld = leads_withheld_for_mfa(set(people))
+    people = {
+        pk: entry for pk, entry in people.items()
+        if entry[0].notification_mail != MailPreference.NEVER and (pk, decision.coalition_id) not in withheld
+    }
     url = settings.SITE_URL + decision_path(decision)
     for person, organisations in people.values():
         with timezone.override(time_zone_get(person.timezone)):

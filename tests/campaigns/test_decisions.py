@@ -421,3 +421,23 @@ def test_a_passed_decision_drafts_its_letter_through_the_letters_hook(world, cam
 def test_an_outcome_without_a_campaign_is_refused(world):
     with pytest.raises(DomainError):
         propose(world, outcome_action="text", outcome_params={"kind": "ask"})
+
+
+def test_a_vote_reminder_skips_who_asked_for_no_mail_and_a_lead_without_the_second_factor_asked(world):
+    from coalitions.models import MailPreference, OutboxMessage
+
+    world.coalition.require_mfa_for_leads = True
+    world.coalition.save(update_fields=["require_mfa_for_leads"])
+    world.org_admin.notification_mail = MailPreference.NEVER
+    world.org_admin.save(update_fields=["notification_mail"])
+    decision = propose(world, by=world.member_staff, deadline=timezone.now() + timedelta(days=5))
+    Decision.objects.filter(pk=decision.pk).update(
+        deadline=timezone.now() + timedelta(hours=30), proposed_at=timezone.now() - timedelta(days=5)
+    )
+
+    services.decision_reminders_send()
+
+    mailed = {to for payload in OutboxMessage.objects.values_list("payload", flat=True) for to in payload["to"]}
+    assert world.member_staff.email in mailed
+    assert world.org_admin.email not in mailed
+    assert world.lead.email not in mailed
