@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..access import CoalitionAccess
 from ..balance import count_by_organisation, in_period
 from ..models import Affiliation, Coalition, CoalitionRole, Organisation, Participation, User
+from ..voting import VOTERS
 from .models import (
     MIN_ANSWERS_SHOWN,
     PRINCIPLES,
@@ -229,7 +230,7 @@ def scorecards_awaiting_answer(user: User) -> list[AwaitingScores]:
     in one query (a coalition has one round under way at most)."""
     scoring = ScorecardRound.objects.filter(coalition=OuterRef("coalition"), status=ScorecardStatus.SCORING)
     participations = (
-        Participation.objects.filter(organisation__affiliations__user=user)
+        Participation.objects.filter(Exists(Affiliation.objects.filter(VOTERS, user=user, organisation=OuterRef("organisation"))))
         .exclude(role=CoalitionRole.OBSERVER)
         .annotate(
             round_id=Subquery(scoring.values("pk")[:1]),

@@ -30,10 +30,10 @@ from .models import (
 
 
 def scorecard_may_answer_for(access: CoalitionAccess, organisation_id: int) -> bool:
-    """Who answers for an organisation: its own people while it takes part as lead or member, as
-    for votes on shared texts. Observers watch; a lead speaks for its own organisation only.
-    The one place to change when the coalition's voter rule is shared."""
-    return organisation_id in access.acting_organisation_ids
+    """An organisation's scores are its say on the partnership: given by those who cast its votes
+    (coalitions/voting.py), while it takes part as lead or member. Observers watch; a lead speaks
+    for its own organisation only."""
+    return access.may_vote_for(organisation_id)
 
 
 def scorecard_round_path(scorecard: ScorecardRound) -> str:
@@ -103,7 +103,7 @@ def scorecard_indicator_add(
 ) -> Indicator:
     """Any partner adds what it wants rated, until scoring starts; a lead's addition is the coalition's own."""
     access = check_coalition_access(by, scorecard.coalition, "act")
-    if not scorecard_may_answer_for(access, organisation.pk):
+    if organisation.pk not in access.acting_organisation_ids:
         raise PermissionDenied
     wording = " ".join(wording.split())
     if not wording:

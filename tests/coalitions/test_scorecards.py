@@ -242,6 +242,25 @@ def test_nobody_answers_for_an_organisation_not_their_own(world, who):
     assert AuditEntry.objects.count() == before
 
 
+def test_staff_the_organisation_did_not_authorise_to_vote_cannot_score_for_it(world):
+    from coalitions.scorecards.selectors import scorecards_awaiting_answer
+
+    scorecard = _scoring(world)
+    world.member_staff.affiliations.update(may_vote=False)
+    before = AuditEntry.objects.count()
+
+    assert scorecards_awaiting_answer(world.member_staff) == []
+    with pytest.raises(PermissionDenied):
+        services.scorecard_answer(
+            scorecard=scorecard, by=world.member_staff, organisation=world.member_org,
+            answers=[AnswerInput(_indicator(scorecard).pk, 5)],
+        )
+
+    assert not ScoreAnswer.objects.exists()
+    assert AuditEntry.objects.count() == before
+    assert [a.organisation for a in scorecards_awaiting_answer(world.org_admin)] == [world.member_org]
+
+
 @pytest.mark.parametrize(
     ("answers", "state"),
     [
