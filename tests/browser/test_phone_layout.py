@@ -94,7 +94,7 @@ def test_header_and_campaign_tabs_leave_the_screen_to_the_page(server, new_conte
     # Every tab stays reachable (the row scrolls sideways) and the current one is in view.
     current = page.locator(".campaign-tabs [aria-current=page]")
     expect(current).to_be_in_viewport()
-    assert page.locator(".campaign-tabs a").count() == 8
+    assert page.locator(".campaign-tabs a").count() == 9
     # Sign out and the language stay in the header.
     expect(page.locator(".site-header button[type=submit]").first).to_be_visible()
     expect(page.locator("#language-select")).to_be_visible()
