@@ -73,13 +73,26 @@ def timed_get(client: Client, url: str, runs: int) -> tuple[dict, int]:
     return summary(samples), len(queries)
 
 
+def _latest_scorecard_round() -> int:
+    from coalitions.scorecards.models import ScorecardRound
+
+    return ScorecardRound.objects.filter(coalition__slug="india-domestic-workers").latest("pk").pk
+
+
 def bench_pages() -> dict:
     from coalitions.models import User
 
     client = Client()
     client.force_login(User.objects.get(email="ndwm@demo.example"))
     results = {}
-    for name, url in {"dashboard": "/", "coalition_page": "/c/india-domestic-workers/", "activity_page": "/c/india-domestic-workers/activity/"}.items():
+    coalition = "/c/india-domestic-workers/"
+    pages = {
+        "dashboard": "/", "coalition_page": coalition, "activity_page": coalition + "activity/",
+        "balance_page (since begun)": coalition + "balance/?period=all", "decisions_page": coalition + "decisions/",
+        "scorecard_round_page": coalition + f"scorecard/{_latest_scorecard_round()}/",
+        "commitments_page": coalition + "campaigns/ilo-c189/commitments/",
+    }
+    for name, url in pages.items():
         timing, queries = timed_get(client, url, runs=60)
         results[name] = {**timing, "queries": queries}
     return results
