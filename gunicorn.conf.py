@@ -29,3 +29,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Nobody manages workers at run time through gunicornc; no socket to guard.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """What the worker loaded at start-up (Django, the apps, their modules) lives as long as the
+    worker: out of the garbage collector's reach, its full passes no longer walk it, and a request
+    that triggers one is not held for it (as config/asgi.py does for the socket server)."""
+    import gc
+
+    gc.freeze()
