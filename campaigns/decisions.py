@@ -25,15 +25,14 @@ from coalitions.mail import outbox_mail
 from coalitions.models import (
     Affiliation,
     Coalition,
-    CoalitionRole,
     MailPreference,
     NotificationKind,
     Organisation,
     OrganisationKind,
-    Participation,
     User,
 )
 from coalitions.notices import Notice
+from coalitions.selectors import voting_organisation_ids
 from coalitions.timezones import time_zone_get
 from coalitions.voting import VOTERS, Count, Method, Position, count
 
@@ -57,15 +56,6 @@ MAX_OPTIONS = 8
 
 
 # Reads the services and the pages share --------------------------------------------------------
-
-
-def eligible_organisations(coalition: Coalition) -> frozenset[int]:
-    """The organisations whose votes count now: leads and members, never observers."""
-    return frozenset(
-        Participation.objects.filter(coalition=coalition)
-        .exclude(role=CoalitionRole.OBSERVER)
-        .values_list("organisation_id", flat=True)
-    )
 
 
 @dataclass(frozen=True)
@@ -246,7 +236,7 @@ def decision_propose(
         raise DomainError(_("The deadline must be in the future."))
     if not 0 <= quorum_percent <= 100:
         raise DomainError(_("The quorum is a share between 0 and 100 per cent."))
-    eligible = eligible_organisations(coalition)
+    eligible = voting_organisation_ids(coalition)
     kinds = organisation_kinds(eligible)
     caucus_kinds = sorted(set(caucus_kinds))
     for kind in caucus_kinds:
@@ -289,7 +279,7 @@ def decision_vote(
     delegations = _delegations(decision)
     if organisation.pk not in voting_for(access, decision, delegations):
         raise PermissionDenied
-    if organisation.pk not in eligible_organisations(decision.coalition):
+    if organisation.pk not in voting_organisation_ids(decision.coalition):
         raise PermissionDenied
     if option.decision_id != decision.pk:
         raise PermissionDenied
@@ -367,7 +357,7 @@ def decision_delegate(
     if not decision.coalition.decision_delegation:
         raise DomainError(_("The coalition does not let organisations hand their votes to others."))
     _locked(decision, now)
-    eligible = eligible_organisations(decision.coalition)
+    eligible = voting_organisation_ids(decision.coalition)
     if to_organisation.pk == organisation.pk or to_organisation.pk not in eligible:
         raise DomainError(_("Hand the vote to another member organisation of the coalition."))
     delegations = _delegations(decision)
@@ -534,7 +524,7 @@ def decision_close(*, decision: Decision, now: datetime | None = None) -> Decisi
     if locked is None or not locked.is_open or not locked.is_past_deadline(now):
         return locked or decision
     decision.refresh_from_db()
-    eligible = eligible_organisations(decision.coalition)
+    eligible = voting_organisation_ids(decision.coalition)
     ballots = list(
         decision.ballots.select_related("organisation", "option", "cast_by", "delegated_to").order_by("organisation__name")
     )
@@ -624,7 +614,7 @@ def _remind(decision: Decision, now: datetime) -> int:
     decision.save(update_fields=[field for field, _before in REMINDERS])
     if decision.proposed_at > decision.deadline - dict((f, b) for f, b in REMINDERS)[stamp]:
         return 0
-    waiting = eligible_organisations(decision.coalition) - set(decision.ballots.values_list("organisation_id", flat=True))
+    waiting = voting_organisation_ids(decision.coalition) - set(decision.ballots.values_list("organisation_id", flat=True))
     # An organisation that handed its vote on is reminded through the one that took it.
     handed = dict(decision.delegations.values_list("organisation_id", "to_organisation_id"))
     people: dict[int, tuple[User, list[str]]] = {}

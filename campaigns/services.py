@@ -27,6 +27,7 @@ from coalitions.models import (
     hash_token,
 )
 from coalitions.notices import Notice
+from coalitions.selectors import voting_organisation_ids
 from coalitions.voting import Count, Method, Position, count
 
 from .access import may_change_commitment
@@ -145,11 +146,7 @@ def text_count(*, approving, eligible: frozenset[int], rule: str) -> Count:
 def text_tally(version: TextVersion) -> Count:
     """Votes that count now: one per organisation taking part as lead or member."""
     coalition = version.campaign.coalition
-    eligible = frozenset(
-        Participation.objects.filter(coalition=coalition)
-        .exclude(role=CoalitionRole.OBSERVER)
-        .values_list("organisation_id", flat=True)
-    )
+    eligible = voting_organisation_ids(coalition)
     approving = version.approvals.values_list("organisation_id", flat=True)
     return text_count(approving=approving, eligible=eligible, rule=coalition.adoption_rule)
 

@@ -18,6 +18,16 @@ from .models import (
 )
 
 
+def voting_organisation_ids(coalition: Coalition) -> frozenset[int]:
+    """The organisations whose votes count now (on wordings, decisions, scorecards): leads and
+    members, never observers."""
+    return frozenset(
+        Participation.objects.filter(coalition=coalition)
+        .exclude(role=CoalitionRole.OBSERVER)
+        .values_list("organisation_id", flat=True)
+    )
+
+
 def coalitions_of_user(user: User) -> list[Coalition]:
     """The coalitions a person reaches through any of their organisations, with their best role."""
     participations = (

@@ -20,6 +20,7 @@ from campaigns.models import Ballot, Campaign, DecisionStatus, Target
 from coalitions.access import get_coalition_for_user
 from coalitions.errors import DomainError
 from coalitions.models import Organisation, OrganisationKind
+from coalitions.selectors import voting_organisation_ids
 from coalitions.voting import Method, position_label
 
 
@@ -97,7 +98,7 @@ def _page(request, decision, **forms):
     current = [option for option in options if option.superseded_by_id is None]
     ballots = list(decision.ballots.select_related("organisation", "option", "cast_by", "delegated_to").order_by("organisation__name"))
     delegations = list(decision.delegations.select_related("organisation", "to_organisation"))
-    eligible = services.eligible_organisations(decision.coalition)
+    eligible = voting_organisation_ids(decision.coalition)
     partners = selectors.partner_organisations(decision.coalition)
     names = {organisation.pk: organisation for organisation in partners}
     open_now = decision.is_open and not decision.is_past_deadline(now)

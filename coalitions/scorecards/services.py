@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from ..access import CoalitionAccess, check_coalition_access
 from ..audit import audit_record
 from ..errors import DomainError
-from ..models import Affiliation, Coalition, CoalitionRole, NotificationKind, Organisation, Participation, User
+from ..models import Affiliation, Coalition, CoalitionRole, NotificationKind, Organisation, User
 from ..notices import Notice
+from ..selectors import voting_organisation_ids
 from .models import (
     PRINCIPLES,
     SCORE_MAX,
@@ -52,14 +53,6 @@ def _locked(scorecard: ScorecardRound) -> ScorecardRound:
     locked = ScorecardRound.objects.select_for_update().get(pk=scorecard.pk)
     scorecard.status = locked.status
     return locked
-
-
-def _acting_organisation_ids(coalition: Coalition) -> frozenset[int]:
-    return frozenset(
-        Participation.objects.filter(coalition=coalition)
-        .exclude(role=CoalitionRole.OBSERVER)
-        .values_list("organisation_id", flat=True)
-    )
 
 
 @transaction.atomic
@@ -137,7 +130,7 @@ def scorecard_scoring_start(*, scorecard: ScorecardRound, by: User) -> Scorecard
     notice = Notice(
         kind=NotificationKind.SCORECARD_OPEN, key=f"scorecard:{scorecard.pk}:scoring", url=scorecard_round_path(scorecard),
         data={"title": scorecard.title, "due": scorecard.scoring_deadline.isoformat() if scorecard.scoring_deadline else ""},
-        organisations=_acting_organisation_ids(scorecard.coalition),
+        organisations=voting_organisation_ids(scorecard.coalition),
     )
     _record(scorecard, by, "scorecard.scoring_started", notices=[notice])
     return scorecard
@@ -227,7 +220,7 @@ def action_point_add(
     _locked(scorecard)
     if not scorecard.is_closed:
         raise DomainError(_("Action points are agreed once the round is closed."))
-    if organisation.pk not in _acting_organisation_ids(scorecard.coalition):
+    if organisation.pk not in voting_organisation_ids(scorecard.coalition):
         raise DomainError(_("%(organisation)s is not a member of this coalition.") % {"organisation": organisation})
     if assignee is not None and not Affiliation.objects.filter(organisation=organisation, user=assignee).exists():
         raise DomainError(_("The person named must belong to %(organisation)s.") % {"organisation": organisation})
